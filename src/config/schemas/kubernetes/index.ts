@@ -1,0 +1,3 @@
+import type { ZodType } from 'zod';
+
+export const kubernetesSchemas: Record<string, ZodType> = {};
