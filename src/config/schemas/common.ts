@@ -1,4 +1,5 @@
 // Field types shared by the schemas of several kinds, with Istio's own rules for each.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -76,3 +77,48 @@ export const headerName = z.string().regex(HEADER_NAME_RE, 'header names must be
 
 /** Workload selector: `{ matchLabels: {...} }`. */
 export const workloadSelector = z.strictObject({ matchLabels: labelMap.optional() });
+
+// ---- Generic building blocks for the kinds' schemas --------------------------------------------
+
+/**
+ * An object that rejects unknown fields by name, as the CRDs' structural schemas and Kubernetes'
+ * strict decoding do: a typo such as `selecter` must not be silently dropped.
+ */
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (iss) => iss.code === 'unrecognized_keys'
+      ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')}`
+      : undefined,
+  });
+}
+
+/**
+ * A string enum whose errors list the allowed values. A missing required value reads
+ * `<field> is required`, like every other missing field.
+ */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const allowed = values.join(', ');
+  return z.enum(values, {
+    error: (iss) => {
+      if (iss.input === undefined) return `${String(iss.path?.at(-1) ?? 'value')} is required (one of ${allowed})`;
+      return typeof iss.input === 'string'
+        ? `unknown value "${iss.input}": expected one of ${allowed}`
+        : `expected one of ${allowed}`;
+    },
+  });
+}
+
+/** An IPv4 or IPv6 address, without a prefix length. */
+export function isIPAddress(text: string): boolean {
+  return isIP(text) !== 0;
+}
+
+/** `10.0.0.0/8` or `2001:db8::/32`; the address need not be the network's first. */
+export function isCIDR(text: string): boolean {
+  const slash = text.indexOf('/');
+  if (slash < 0) return false;
+  const family = isIP(text.slice(0, slash));
+  const bits = text.slice(slash + 1);
+  if (family === 0 || !/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
