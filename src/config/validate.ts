@@ -105,6 +105,9 @@ export function zodIssues(error: ZodError, prefix: (string | number)[] = []): Is
     const path = [...prefix, ...(issue.path as (string | number)[])];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ path: [...path, key], message: `unknown field "${key}"` });
+    } else if (issue.code === 'invalid_key' || issue.code === 'invalid_element') {
+      // A record key (a label name, a header name) failed its own schema: report that schema's words.
+      for (const inner of issue.issues) out.push({ path, message: inner.message });
     } else if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) {
       out.push({ path, message: `${String(path[path.length - 1] ?? 'value')} is required` });
     } else {
