@@ -1,0 +1,68 @@
+// StringMatch (exact | prefix | regex) and the RE2 regex rules Istio applies to it.
+import { z } from 'zod';
+import { re2Problem } from '../common.js';
+import { issue, str, strict } from './fields.js';
+
+/** Envoy caps RE2 program size; Istio approximates it by the pattern's length. */
+const MAX_REGEX_LENGTH = 1024;
+
+/**
+ * RE2 syntax that JavaScript's RegExp spells differently is rewritten first, so a valid RE2
+ * pattern (`(?i)foo`, `\Afoo\z`, `(?P<name>x)`, `\Q.*\E`) is not rejected for JavaScript's sake.
+ */
+function toJsSyntax(pattern: string): string {
+  return pattern
+    .replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, lit: string) => lit.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+    .replace(/\(\?[imsU]+\)/g, '')
+    .replace(/\(\?[imsU]*-?[imsU]*:/g, '(?:')
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\\A/g, '^')
+    .replace(/\\z/g, '$')
+    .replace(/\[\[:(\w+):\]\]/g, '[a-z]')
+    .replace(/\[:(\w+):\]/g, 'a-z');
+}
+
+/** Why an RE2 pattern would be rejected by Envoy, or undefined. */
+export function regexProblem(pattern: string): string | undefined {
+  if (pattern === '') return 'regex must not be empty';
+  if (pattern.length > MAX_REGEX_LENGTH) return `regex is too long: at most ${MAX_REGEX_LENGTH} characters`;
+  const problem = re2Problem(toJsSyntax(pattern));
+  return problem ? `${problem} (Istio uses RE2 syntax: https://github.com/google/re2/wiki/Syntax)` : undefined;
+}
+
+export const re2 = str.superRefine((s, ctx) => {
+  const problem = regexProblem(s);
+  if (problem) issue(ctx, [], problem);
+});
+
+const MATCH_KINDS = ['exact', 'prefix', 'regex'] as const;
+
+const stringMatchShape = {
+  exact: str.optional(),
+  prefix: str.optional(),
+  regex: str.optional(),
+};
+
+function checkStringMatch(m: { exact?: string; prefix?: string; regex?: string }, ctx: z.RefinementCtx, regexExempt?: string): void {
+  const given = MATCH_KINDS.filter((k) => m[k] !== undefined);
+  if (given.length > 1) issue(ctx, [given[1]!], `only one of "exact", "prefix" or "regex" may be set (found ${given.map((g) => `"${g}"`).join(' and ')})`);
+  if (m.regex !== undefined && m.regex !== regexExempt) {
+    const problem = regexProblem(m.regex);
+    if (problem) issue(ctx, ['regex'], problem);
+  }
+}
+
+/** At most one of exact/prefix/regex; an empty StringMatch matches anything, as in Istio's CRD. */
+export const stringMatch = strict(stringMatchShape).superRefine((m, ctx) => checkStringMatch(m, ctx));
+
+/** In `withoutHeaders`, `regex: "*"` is not a regex: it means "the header is present". */
+export const withoutHeaderMatch = strict(stringMatchShape).superRefine((m, ctx) => checkStringMatch(m, ctx, '*'));
+export type StringMatch = z.infer<typeof stringMatch>;
+
+/**
+ * Istio's rule for header, method, scheme, authority and query parameter matches: an empty prefix
+ * would match everything and Envoy rejects it. A URI match may use an empty prefix.
+ */
+export function checkNonEmptyPrefix(m: StringMatch | undefined, ctx: z.RefinementCtx, path: readonly (string | number)[]): void {
+  if (m?.prefix === '') issue(ctx, [...path, 'prefix'], 'prefix must not be empty');
+}
