@@ -3,15 +3,20 @@ import { z } from 'zod';
 import { port } from '../common.js';
 import { int, issue, str, strict } from './fields.js';
 import { headers } from './headers.js';
-import { isDns1123Label, wildcardDomainProblem } from './hosts.js';
+import { wildcardDomainProblem } from './hosts.js';
 
 export const portSelector = strict({ number: port });
 export type PortSelector = z.infer<typeof portSelector>;
 
-/** Subset names become part of Envoy cluster names (`outbound|9080|v1|reviews…`): DNS labels. */
+const SUBSET_NAME_RE = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Subset names become part of Envoy cluster names (`outbound|9080|v1|reviews…`): lowercase DNS
+ * labels. (Istio's webhook also lets upper case through; Kubernetes-style names never use it.)
+ */
 export function subsetNameProblem(name: string): string | undefined {
   if (name === '') return 'subset name must not be empty';
-  if (!isDns1123Label(name)) return `invalid subset name "${name}": expected a DNS label (letters, digits and "-", at most 63 characters)`;
+  if (!SUBSET_NAME_RE.test(name)) return `invalid subset name "${name}": expected a DNS label (lowercase letters, digits and "-", at most 63 characters)`;
   return undefined;
 }
 
@@ -29,8 +34,9 @@ export const destination = strict({
 });
 export type Destination = z.infer<typeof destination>;
 
-// Istio only requires weights to be non-negative; Envoy scales them by their total.
-const weight = int({ min: 0, max: 2147483647, what: 'a whole-number weight' });
+// Istio's API gives weights as percentages (0-100); its webhook only checks they are not negative,
+// but a weight over 100 is always a mistake in a rule meant to add up to 100.
+const weight = int({ min: 0, max: 100, what: 'a whole-number weight' });
 
 export const httpRouteDestination = strict({
   destination,

@@ -21,9 +21,11 @@ export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   });
 }
 
-/** A type error's message; a field left out reads differently from a field of the wrong type. */
+/** A type error's message, for a field given with the wrong type. */
 export function expected(what: string) {
-  return (iss: { input?: unknown }) => (iss.input === undefined ? `missing required field (expected ${what})` : `expected ${what}`);
+  // A missing field keeps zod's own message ("… received undefined"), which the resource
+  // validator turns into "<field> is required" with the field's name.
+  return (iss: { input?: unknown }) => (iss.input === undefined ? undefined : `expected ${what}`);
 }
 
 export const str = z.string({ error: expected('a string') });
@@ -32,13 +34,16 @@ export const bool = z.boolean({ error: expected('true or false') });
 /** Whole numbers; Istio's int32/uint32 fields reject fractions at the CRD schema. */
 export function int(opts: { min?: number; max?: number; what?: string } = {}) {
   const { min = -2147483648, max = 4294967295, what = 'an integer' } = opts;
-  const range = opts.min !== undefined && opts.max !== undefined ? ` between ${min} and ${max}`
+  // The bounds of the protobuf integer types are not worth quoting to a user.
+  const boundedAbove = opts.max !== undefined && max < 2147483647;
+  const range = opts.min !== undefined && boundedAbove ? ` between ${min} and ${max}`
     : opts.min === 0 ? ' that is 0 or more' : opts.min !== undefined ? ` of at least ${min}` : '';
   const message = `expected ${what}${range}`;
   return z.number({ error: expected(`${what}${range}`) }).int(message).min(min, message).max(max, message);
 }
 
-export const nonNegativeInt = int({ min: 0 });
+/** An int32 field Istio requires to be 0 or more (pool sizes, thresholds). */
+export const nonNegativeInt = int({ min: 0, max: 2147483647 });
 export const uint32 = int({ min: 0, max: 4294967295 });
 
 export function list<T extends z.ZodType>(item: T) {

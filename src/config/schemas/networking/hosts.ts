@@ -165,3 +165,13 @@ export function gatewayNameProblem(name: string): string | undefined {
   if (!isDns1123Label(gw)) return `invalid gateway name "${gw}" in "${name}": expected a DNS label`;
   return undefined;
 }
+
+export const UNIX_ADDRESS_PREFIX = 'unix://';
+
+/** A unix domain socket path: absolute, not a directory, or an abstract socket (`@name`). */
+export function unixAddressProblem(path: string): string | undefined {
+  if (path === '') return 'unix socket address must not be empty';
+  if (path.startsWith('@')) return undefined;
+  if (!path.startsWith('/') || path.endsWith('/')) return `unix socket "${path}" must be an absolute path to a file`;
+  return undefined;
+}

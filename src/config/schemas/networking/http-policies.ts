@@ -68,7 +68,7 @@ const faultDelay = strict({
 }).superRefine((d, ctx) => {
   checkPercentage(d.percentage, ctx, ['percentage']);
   if (d.exponentialDelay !== undefined) issue(ctx, ['exponentialDelay'], 'exponentialDelay is not supported: use fixedDelay');
-  else if (d.fixedDelay === undefined) issue(ctx, ['fixedDelay'], 'a delay fault needs "fixedDelay", e.g. "5s"');
+  else if (d.fixedDelay === undefined) issue(ctx, [], 'a delay fault needs "fixedDelay", e.g. "5s"');
 });
 
 const faultAbort = strict({

@@ -135,12 +135,12 @@ export function checkHttpRouteActions(r: HTTPRoute, inDelegate: boolean, ctx: z.
   }
   if (r.delegate && inDelegate) issue(ctx, at('delegate'), 'a delegate VirtualService (one without hosts) cannot delegate again');
   if (r.redirect) {
-    if (r.route?.length) issue(ctx, at('redirect'), 'a rule may set only one of "route" or "redirect"');
+    if (r.route?.length) issue(ctx, at(), 'a rule may set only one of "route" or "redirect"');
     if (r.fault) issue(ctx, at('fault'), 'a rule with "redirect" cannot inject a fault');
     if (r.rewrite) issue(ctx, at('rewrite'), 'a rule with "redirect" cannot also "rewrite"');
-    if (r.directResponse) issue(ctx, at('directResponse'), 'a rule may set only one of "redirect" or "directResponse"');
+    if (r.directResponse) issue(ctx, at(), 'a rule may set only one of "redirect" or "directResponse"');
   } else if (r.directResponse) {
-    if (r.route?.length) issue(ctx, at('directResponse'), 'a rule may set only one of "route" or "directResponse"');
+    if (r.route?.length) issue(ctx, at(), 'a rule may set only one of "route" or "directResponse"');
     if (r.fault) issue(ctx, at('fault'), 'a rule with "directResponse" cannot inject a fault');
     if (r.rewrite) issue(ctx, at('rewrite'), 'a rule with "directResponse" cannot also "rewrite"');
   } else if (!r.route?.length) {

@@ -45,7 +45,7 @@ const stringMatchShape = {
 
 function checkStringMatch(m: { exact?: string; prefix?: string; regex?: string }, ctx: z.RefinementCtx, regexExempt?: string): void {
   const given = MATCH_KINDS.filter((k) => m[k] !== undefined);
-  if (given.length > 1) issue(ctx, [given[1]!], `only one of "exact", "prefix" or "regex" may be set (found ${given.map((g) => `"${g}"`).join(' and ')})`);
+  if (given.length > 1) issue(ctx, [], `only one of "exact", "prefix" or "regex" may be set (found ${given.map((g) => `"${g}"`).join(' and ')})`);
   if (m.regex !== undefined && m.regex !== regexExempt) {
     const problem = regexProblem(m.regex);
     if (problem) issue(ctx, ['regex'], problem);
