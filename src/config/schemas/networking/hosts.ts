@@ -15,6 +15,7 @@ export function isDns1123Label(value: string): boolean {
 function preconditions(name: string): string | undefined {
   if (name.length === 0) return 'empty host name is not allowed';
   if (name.length > 255) return `host name "${name}" is too long (at most 255 characters)`;
+  if (name.includes('://')) return `host "${name}" must be a host name, not a URL`;
   return undefined;
 }
 
