@@ -70,7 +70,7 @@ export function enumOf<const T extends readonly [string, ...string[]]>(values: T
  * A protobuf Duration as Istio validates it (agent.ValidateDuration): at least 1ms and a whole
  * number of milliseconds, since Envoy's timers have millisecond resolution.
  */
-export const istioDuration = z.string({ error: 'expected a duration such as "5s", "1.5s" or "100ms"' }).superRefine((s, ctx) => {
+export const istioDuration = z.string({ error: expected('a duration such as "5s", "1.5s" or "100ms"') }).superRefine((s, ctx) => {
   const ms = parseDurationMs(s);
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as "5s", "1.5s" or "100ms"' });
   else if (ms < 1) ctx.addIssue({ code: 'custom', message: 'duration must be at least 1ms' });
@@ -78,15 +78,15 @@ export const istioDuration = z.string({ error: 'expected a duration such as "5s"
 });
 
 /** A duration where `0s` is meaningful (disables the feature) and otherwise Istio's rules hold. */
-export const durationOrZero = z.string({ error: 'expected a duration such as "5s", "1.5s" or "100ms"' }).superRefine((s, ctx) => {
+export const durationOrZero = z.string({ error: expected('a duration such as "5s", "1.5s" or "100ms"') }).superRefine((s, ctx) => {
   const ms = parseDurationMs(s);
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'expected a duration such as "5s", "1.5s" or "100ms"' });
   else if (ms !== 0 && ms < 1) ctx.addIssue({ code: 'custom', message: 'duration must be 0s or at least 1ms' });
 });
 
-/** Istio's Percent message: `{ value: 12.5 }`. */
+/** Istio's Percent message: `{ value: 12.5 }`; a missing value is 0, as in proto3. */
 export const percent = strict({
-  value: z.number({ error: 'expected a number between 0 and 100' }),
+  value: z.number({ error: expected('a number between 0 and 100') }).optional(),
 });
 export type Percent = z.infer<typeof percent>;
 

@@ -54,9 +54,9 @@ export const GRPC_STATUS_NAMES = [
   'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
 ] as const;
 
-function checkPercentage(p: { value: number } | undefined, ctx: z.RefinementCtx, path: (string | number)[]): void {
+function checkPercentage(p: { value?: number } | undefined, ctx: z.RefinementCtx, path: (string | number)[]): void {
   if (!p) return;
-  const problem = percentageProblem(p.value);
+  const problem = percentageProblem(p.value ?? 0);
   if (problem) issue(ctx, [...path, 'value'], problem);
 }
 

@@ -75,11 +75,15 @@ export const httpRewrite = strict({
 });
 export type HTTPRewrite = z.infer<typeof httpRewrite>;
 
+function outOfPercentRange(value: number | undefined): boolean {
+  return value !== undefined && (value < 0 || value > 100);
+}
+
 export const httpMirrorPolicy = strict({
   destination,
   percentage: percent.optional(),
 }).superRefine((m, ctx) => {
-  if (m.percentage && (m.percentage.value < 0 || m.percentage.value > 100)) issue(ctx, ['percentage', 'value'], 'expected a number between 0 and 100');
+  if (outOfPercentRange(m.percentage?.value)) issue(ctx, ['percentage', 'value'], 'expected a number between 0 and 100');
 });
 export type HTTPMirrorPolicy = z.infer<typeof httpMirrorPolicy>;
 
@@ -112,7 +116,7 @@ export const httpRoute = strict({
   checkWeights(r.route, ctx, ['route']);
   if (r.mirror && r.mirrors?.length) issue(ctx, ['mirrors'], 'a route may set only one of "mirror" or "mirrors"');
   if (r.mirrorPercent !== undefined && r.mirrorPercent > 100) issue(ctx, ['mirrorPercent'], 'expected a number between 0 and 100');
-  if (r.mirrorPercentage && (r.mirrorPercentage.value < 0 || r.mirrorPercentage.value > 100)) issue(ctx, ['mirrorPercentage', 'value'], 'expected a number between 0 and 100');
+  if (outOfPercentRange(r.mirrorPercentage?.value)) issue(ctx, ['mirrorPercentage', 'value'], 'expected a number between 0 and 100');
   if (r.redirect?.prefixRewrite && r.match?.some((m) => m.uri && m.uri.prefix === undefined)) {
     issue(ctx, ['redirect', 'prefixRewrite'], 'redirect prefixRewrite needs every uri match of the route to be a prefix match');
   }

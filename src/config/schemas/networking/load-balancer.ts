@@ -1,7 +1,7 @@
 // LoadBalancerSettings of a DestinationRule: the simple policies, consistent hashing (ring hash or
 // Maglev), locality-aware balancing and slow-start warmup.
 import { z } from 'zod';
-import { bool, durationOrZero, enumOf, istioDuration, issue, list, map, str, strict, uint32 } from './fields.js';
+import { bool, durationOrZero, enumOf, expected, istioDuration, issue, list, map, str, strict, uint32 } from './fields.js';
 
 export const SIMPLE_LB_POLICIES = ['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST'] as const;
 
@@ -126,8 +126,8 @@ export type ZoneAwareLoadBalancerSetting = z.infer<typeof zoneAwareLoadBalancerS
 
 export const warmupConfiguration = strict({
   duration: istioDuration,
-  minimumPercent: z.number({ error: 'expected a number between 0 and 100' }).optional(),
-  aggression: z.number({ error: 'expected a number greater than 0' }).optional(),
+  minimumPercent: z.number({ error: expected('a number between 0 and 100') }).optional(),
+  aggression: z.number({ error: expected('a number greater than 0') }).optional(),
 }).superRefine((w, ctx) => {
   if (w.minimumPercent !== undefined && (w.minimumPercent < 0 || w.minimumPercent > 100)) issue(ctx, ['minimumPercent'], 'expected a number between 0 and 100');
   if (w.aggression !== undefined && w.aggression <= 0) issue(ctx, ['aggression'], 'expected a number greater than 0');

@@ -2,7 +2,7 @@
 // detection, load balancing, client TLS, tunnelling and the PROXY protocol.
 import { z } from 'zod';
 import { port } from '../common.js';
-import { bool, durationOrZero, enumOf, int, istioDuration, isSet, issue, list, nonNegativeInt, str, strict, uint32 } from './fields.js';
+import { bool, durationOrZero, enumOf, expected, int, istioDuration, isSet, issue, list, nonNegativeInt, str, strict, uint32 } from './fields.js';
 import { portSelector } from './destination.js';
 import { fqdnProblem, isIpAddress } from './hosts.js';
 import { loadBalancerSettings } from './load-balancer.js';
@@ -88,7 +88,7 @@ export const proxyProtocol = strict({ version: enumOf(['V1', 'V2']).optional() }
 export type ProxyProtocol = z.infer<typeof proxyProtocol>;
 
 export const retryBudget = strict({
-  percent: z.number({ error: 'expected a number between 0 and 100' }).min(0, 'expected a number between 0 and 100').max(100, 'expected a number between 0 and 100').optional(),
+  percent: z.number({ error: expected('a number between 0 and 100') }).min(0, 'expected a number between 0 and 100').max(100, 'expected a number between 0 and 100').optional(),
   minRetryConcurrency: uint32.optional(),
   budgetInterval: istioDuration.optional(),
 });
