@@ -1,0 +1,80 @@
+// The proxy a push is generated for, identified by its Envoy node id as Istio's agent writes it:
+// `sidecar~10.1.2.3~reviews-v1-abc.default~default.svc.cluster.local` (type~IP~POD.NS~DNS domain).
+import type { WorkloadInstance } from '../registry/workload.js';
+
+export type ProxyType = 'sidecar' | 'router';
+
+export interface ProxyMetadata {
+  /** `HTTP_PROXY_PORT`: the sidecar serves an explicit HTTP proxy listener on this port. */
+  readonly httpProxyPort?: number;
+  /** `INTERCEPTION_MODE`: NONE means no capture listeners (virtualOutbound/virtualInbound). */
+  readonly interceptionMode?: 'REDIRECT' | 'TPROXY' | 'NONE';
+}
+
+export interface Proxy {
+  readonly id: string;
+  readonly type: ProxyType;
+  readonly ipAddresses: readonly string[];
+  /** Pod (replica) name. */
+  readonly podName: string;
+  /** The namespace whose config applies to the proxy. */
+  readonly namespace: string;
+  /** `default.svc.cluster.local`: short names the app uses resolve against it. */
+  readonly dnsDomain: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The workload instance the proxy fronts, when the registry knows it. */
+  readonly workload?: WorkloadInstance;
+  readonly metadata: ProxyMetadata;
+}
+
+export class ProxyIdError extends Error {
+  constructor(readonly nodeId: string, message: string) {
+    super(`invalid proxy node id "${nodeId}": ${message}`);
+    this.name = 'ProxyIdError';
+  }
+}
+
+export interface ParsedNodeId {
+  readonly type: ProxyType;
+  readonly ip: string;
+  readonly podName: string;
+  readonly namespace: string;
+  readonly dnsDomain: string;
+}
+
+export function parseNodeId(id: string): ParsedNodeId {
+  const parts = id.split('~');
+  if (parts.length !== 4) throw new ProxyIdError(id, 'expected type~IP~POD.NAMESPACE~DOMAIN (4 parts separated by "~")');
+  const [type, ip, podNs, dnsDomain] = parts as [string, string, string, string];
+  if (type !== 'sidecar' && type !== 'router') throw new ProxyIdError(id, `unknown proxy type "${type}": expected "sidecar" or "router"`);
+  if (ip === '') throw new ProxyIdError(id, 'the IP address part is empty');
+  const dot = podNs.lastIndexOf('.');
+  if (dot <= 0 || dot === podNs.length - 1) throw new ProxyIdError(id, `expected POD.NAMESPACE in the third part, got "${podNs}"`);
+  return { type, ip, podName: podNs.slice(0, dot), namespace: podNs.slice(dot + 1), dnsDomain };
+}
+
+export function nodeId(type: ProxyType, ip: string, podName: string, namespace: string, clusterDomain = 'cluster.local'): string {
+  return `${type}~${ip}~${podName}.${namespace}~${namespace}.svc.${clusterDomain}`;
+}
+
+export interface ProxyOptions {
+  /** Workload labels; from node metadata `LABELS` or the registry. */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly workload?: WorkloadInstance;
+  readonly metadata?: ProxyMetadata;
+}
+
+export function makeProxy(id: string, options: ProxyOptions = {}): Proxy {
+  const parsed = parseNodeId(id);
+  return {
+    id,
+    type: parsed.type,
+    ipAddresses: [parsed.ip],
+    podName: parsed.podName,
+    namespace: parsed.namespace,
+    dnsDomain: parsed.dnsDomain,
+    labels: options.labels ?? options.workload?.labels ?? {},
+    workload: options.workload,
+    metadata: options.metadata ?? {},
+  };
+}

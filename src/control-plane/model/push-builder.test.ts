@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Resource } from '../../config/resource.js';
+import type { KindRef, WatchListener } from '../store/config-store.js';
+import { MemoryWorkloadSource, type WorkloadInstance } from '../registry/workload.js';
+import { PushContextBuilder, type PushRequest } from './push-builder.js';
+import type { PushContext } from './push-context.js';
+
+/** The part of a ConfigStore the builder uses, backed by a map. */
+class FakeStore {
+  private readonly objects = new Map<string, Resource>();
+  private readonly listeners = new Set<WatchListener>();
+  list(kind: KindRef): Resource[] {
+    return [...this.objects.values()].filter((r) => r.kind === kind.kind && (r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '') === kind.group);
+  }
+  watch(listener: WatchListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  apply(r: Resource): void {
+    const key = `${r.kind}/${r.metadata.namespace}/${r.metadata.name}`;
+    const type = this.objects.has(key) ? 'MODIFIED' : 'ADDED';
+    this.objects.set(key, r);
+    for (const l of this.listeners) l({ type, object: r });
+  }
+}
+
+const service: Resource = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'default' }, spec: { selector: { app: 'reviews' }, ports: [{ name: 'http', port: 9080 }] } };
+const vs = (name: string): Resource => ({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: 'default' }, spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }] }] } });
+const pod = (healthy: boolean, labels: Record<string, string> = { app: 'reviews' }): WorkloadInstance => ({ name: 'reviews-1', namespace: 'default', address: '10.0.0.1', ports: [{ port: 9080 }], labels, healthy });
+
+function nextPush(builder: PushContextBuilder): Promise<{ push: PushContext; request: PushRequest }> {
+  return new Promise((resolve) => {
+    const stop = builder.subscribe((push, request) => { stop(); resolve({ push, request }); });
+  });
+}
+
+describe('PushContextBuilder', () => {
+  it('merges a burst of config changes into one full push with the new config', async () => {
+    const store = new FakeStore();
+    store.apply(service);
+    const builder = new PushContextBuilder({ store, debounceMs: 5 });
+    const first = builder.start();
+    assert.equal(first.registry.services.length, 1);
+    let pushes = 0;
+    builder.subscribe(() => { pushes += 1; });
+    const next = nextPush(builder);
+    store.apply(vs('a'));
+    store.apply(vs('b'));
+    const { push, request } = await next;
+    assert.equal(request.full, true);
+    assert.deepEqual([...request.configsUpdated], ['VirtualService default/a', 'VirtualService default/b']);
+    assert.deepEqual(push.virtualServicesForGateway('default', 'mesh').map((v) => v.meta.name), ['a', 'b']);
+    assert.equal(pushes, 1);
+    assert.notEqual(push.version, first.version);
+    builder.stop();
+  });
+
+  it('asks only for EDS when a known workload changes health, and for a full push when it is new or relabelled', async () => {
+    const store = new FakeStore();
+    store.apply(service);
+    const workloads = new MemoryWorkloadSource();
+    workloads.upsert(pod(true));
+    const builder = new PushContextBuilder({ store, workloads, debounceMs: 1 });
+    const first = builder.start();
+    const svc = first.registry.services[0]!;
+    assert.equal(first.registry.endpoints(svc, 9080)[0]!.workload.healthy, true);
+
+    let next = nextPush(builder);
+    workloads.upsert(pod(false));
+    let { push, request } = await next;
+    assert.equal(request.full, false);
+    assert.deepEqual([...request.reasons], ['endpoint']);
+    assert.equal(push.registry.endpoints(push.registry.services[0]!, 9080)[0]!.workload.healthy, false);
+
+    next = nextPush(builder);
+    workloads.upsert(pod(true, { app: 'reviews', version: 'v2' }));
+    ({ request } = await next);
+    assert.equal(request.full, true);
+
+    next = nextPush(builder);
+    workloads.remove('default', 'reviews-1');
+    ({ push, request } = await next);
+    assert.equal(request.full, false);
+    assert.equal(push.registry.endpoints(push.registry.services[0]!, 9080).length, 0);
+    builder.stop();
+  });
+
+  it('flush() pushes pending changes at once', () => {
+    const store = new FakeStore();
+    const builder = new PushContextBuilder({ store, debounceMs: 60_000 });
+    builder.start();
+    let seen: PushRequest | undefined;
+    builder.subscribe((_p, r) => { seen = r; });
+    store.apply(service);
+    builder.flush();
+    assert.equal(seen?.full, true);
+    assert.equal(builder.current().registry.services.length, 1);
+    builder.stop();
+  });
+});
