@@ -15,3 +15,25 @@ export {
 } from './codec.js';
 export { protoLoadStats, protoRoot, findMessageType, type ProtoLoadStats } from './proto-root.js';
 export { ENVOY_PROTO_FILES } from './proto-files.js';
+export {
+  decodeDiscoveryRequest,
+  decodeDiscoveryResponse,
+  encodeDiscoveryRequest,
+  encodeDiscoveryResponse,
+  type DiscoveryRequest,
+  type DiscoveryRequestInit,
+  type DiscoveryResponse,
+  type RpcStatus,
+  type XdsNode,
+} from './discovery.js';
+export {
+  ADS_METHOD_PATH,
+  ADS_SERVICE_NAME,
+  AdsClient,
+  adsServiceDefinition,
+  createAdsClient,
+  openAdsStream,
+  type AdsClientStream,
+  type AdsServerStream,
+  type AdsServiceHandlers,
+} from './ads-service.js';
