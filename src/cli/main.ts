@@ -18,6 +18,7 @@ import { registerLabel } from './commands/label.js';
 import { registerReplace } from './commands/replace.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
+import { registerAnalyze } from './commands/analyze.js';
 
 export function buildProgram(io: CliIO, deps: CommandDeps): Command {
   const program = new Command('skiff')
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIO, deps: CommandDeps): Command {
   registerEdit(program, deps);
   registerValidate(program, deps);
   registerVersion(program, deps);
+  registerAnalyze(program, deps);
   return program;
 }
 
