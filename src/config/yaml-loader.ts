@@ -91,7 +91,8 @@ function nodeAt(doc: Document, path: readonly (string | number)[]): { node: Node
   for (const seg of path) {
     if (isMap(current)) {
       const pair = current.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return { node: best, complete: false };
+      // A missing field belongs inside this mapping: point at the mapping's content, where it would go.
+      if (!pair) return { node: (current as unknown as Node).range ? (current as unknown as Node) : best, complete: false };
       best = (pair.key as Node) ?? best;
       current = pair.value;
     } else if (isSeq(current) && typeof seg === 'number') {
