@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { port as portNumber } from '../common.js';
 import { enumOf, issue, list, str, strict } from './fields.js';
-import { exportToProblems, fqdnProblem, ipSubnetProblem, isDns1123Label, isWildcarded, wildcardDomainProblem } from './hosts.js';
+import { exportToProblems, fqdnProblem, ipSubnetProblem, isDns1123Label, isWildcarded, UNIX_ADDRESS_PREFIX, wildcardDomainProblem } from './hosts.js';
 import { isHttpProtocol, isTlsProtocol, parseProtocol, protocolProblem } from './protocol.js';
 import { checkWorkloadEntry, workloadEntryShape } from './workload-entry.js';
 import { labelsSelector } from './workload-selector.js';
@@ -74,7 +74,11 @@ export const serviceEntrySpec = strict({
       break;
     case 'STATIC':
       if (!se.workloadSelector && endpoints.length === 0) issue(ctx, [], 'resolution STATIC needs "endpoints" with IP addresses (or a workloadSelector)');
-      endpoints.forEach((e, i) => checkWorkloadEntry(e, ctx, { allowFqdn: false, servicePorts: names }, ['endpoints', i]));
+      endpoints.forEach((e, i) => {
+        checkWorkloadEntry(e, ctx, { allowFqdn: false, servicePorts: names }, ['endpoints', i]);
+        // A unix socket has no port, so it can only stand behind a single service port.
+        if (e.address?.startsWith(UNIX_ADDRESS_PREFIX) && ports.length !== 1) issue(ctx, ['endpoints', i, 'address'], `a unix socket endpoint needs a ServiceEntry with exactly one port (this one has ${ports.length})`);
+      });
       break;
     case 'DNS':
     case 'DNS_ROUND_ROBIN':
