@@ -1,0 +1,134 @@
+// One proxy's ADS stream: what it watches per type, what was sent and acknowledged, and the
+// decision for each incoming DiscoveryRequest (Istio's shouldRespond): a new or reconnecting
+// watch and a change of subscribed names get a response; an ACK, a NACK and a request carrying an
+// expired nonce do not.
+
+import type { DiscoveryRequest } from '../../xds/index.js';
+import { TYPE_URL } from '../../xds/index.js';
+import type { AdsServerStream } from '../../xds/index.js';
+import type { ConnectedProxy, XdsNack } from './ads-types.js';
+
+/** Types whose empty resource_names on the first request mean "everything" (Envoy's wildcard). */
+const WILDCARD_TYPES: ReadonlySet<string> = new Set([TYPE_URL.LISTENER, TYPE_URL.CLUSTER]);
+
+export interface TypeWatch {
+  readonly typeUrl: string;
+  wildcard: boolean;
+  /** Subscribed names, sorted, for named watches. */
+  names: readonly string[];
+  nonceSent?: string;
+  versionSent?: string;
+  nonceAcked?: string;
+  versionAcked?: string;
+  lastNack?: XdsNack;
+  /** Digest of the resources last sent, to skip pushing an unchanged set. */
+  digest?: string;
+  resourcesSent: number;
+  lastSentAt?: Date;
+  generateError?: string;
+}
+
+export type RequestDecision =
+  | { readonly kind: 'respond'; readonly reason: 'new' | 'reconnect' | 'names changed' }
+  | { readonly kind: 'ack'; readonly nonce: string }
+  | { readonly kind: 'nack'; readonly nack: XdsNack }
+  | { readonly kind: 'stale'; readonly nonce: string; readonly expected: string | undefined };
+
+function normalizeNames(names: readonly string[]): string[] {
+  return [...new Set(names)].sort();
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}
+
+/** Pending convergence measurement: the responses of one push not yet acknowledged. */
+export interface Convergence {
+  readonly startedAt: number;
+  readonly pending: Set<string>;
+}
+
+export class AdsConnection {
+  readonly watches = new Map<string, TypeWatch>();
+  /** Per-proxy push state, computed once per push version. */
+  state: { readonly version: string; readonly value: unknown } | undefined;
+  convergence: Convergence | undefined;
+  closed = false;
+
+  constructor(
+    readonly proxy: ConnectedProxy,
+    readonly stream: AdsServerStream,
+  ) {}
+
+  /** Updates the watch for the request's type and says whether the server must respond. */
+  handleRequest(request: DiscoveryRequest, now: Date = new Date()): RequestDecision {
+    const typeUrl = request.type_url;
+    const watch = this.watches.get(typeUrl);
+    const names = normalizeNames(request.resource_names);
+    const explicitWildcard = names.includes('*');
+
+    if (request.error_detail) {
+      // Envoy keeps running the version in version_info; a NACK never changes subscriptions.
+      const nack: XdsNack = {
+        nonce: request.response_nonce,
+        versionInfo: request.version_info,
+        code: request.error_detail.code,
+        message: request.error_detail.message,
+        at: now.toISOString(),
+      };
+      if (watch) watch.lastNack = nack;
+      return { kind: 'nack', nack };
+    }
+
+    if (!watch) {
+      this.watches.set(typeUrl, {
+        typeUrl,
+        wildcard: explicitWildcard || (names.length === 0 && WILDCARD_TYPES.has(typeUrl)),
+        names: names.filter((n) => n !== '*'),
+        resourcesSent: 0,
+        // A proxy coming back from another stream tells what it runs; keep it as acknowledged.
+        ...(request.response_nonce !== '' ? { versionAcked: request.version_info } : {}),
+      });
+      return { kind: 'respond', reason: request.response_nonce === '' ? 'new' : 'reconnect' };
+    }
+
+    if (request.response_nonce === '' || watch.nonceSent === undefined) {
+      // A fresh request on a watch we never answered (e.g. before the first push): re-subscribe.
+      this.updateNames(watch, names, explicitWildcard);
+      return { kind: 'respond', reason: request.response_nonce === '' ? 'new' : 'reconnect' };
+    }
+
+    if (request.response_nonce !== watch.nonceSent) {
+      return { kind: 'stale', nonce: request.response_nonce, expected: watch.nonceSent };
+    }
+
+    watch.nonceAcked = request.response_nonce;
+    watch.versionAcked = request.version_info;
+    if (this.updateNames(watch, names, explicitWildcard) && (watch.wildcard || watch.names.length > 0)) {
+      return { kind: 'respond', reason: 'names changed' };
+    }
+    return { kind: 'ack', nonce: request.response_nonce };
+  }
+
+  /** Returns whether the subscription changed. */
+  private updateNames(watch: TypeWatch, names: string[], explicitWildcard: boolean): boolean {
+    const named = names.filter((n) => n !== '*');
+    // Once wildcard, an empty list keeps it wildcard; a list of names turns it into a named watch.
+    const wildcard = explicitWildcard || (watch.wildcard && named.length === 0);
+    const changed = wildcard !== watch.wildcard || !sameNames(named, watch.names);
+    watch.wildcard = wildcard;
+    watch.names = named;
+    return changed;
+  }
+
+  recordSent(typeUrl: string, nonce: string, version: string, digest: string, count: number, now: Date = new Date()): void {
+    const watch = this.watches.get(typeUrl);
+    if (!watch) return;
+    watch.nonceSent = nonce;
+    watch.versionSent = version;
+    watch.digest = digest;
+    watch.resourcesSent = count;
+    watch.lastSentAt = now;
+    watch.generateError = undefined;
+  }
+}
