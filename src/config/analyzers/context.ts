@@ -53,18 +53,34 @@ export class AnalysisContext {
   private readonly byKind = new Map<string, Entry[]>();
   private readonly memo = new Map<string, unknown>();
 
-  constructor(readonly inputs: readonly AnalysisInput[], readonly options: AnalysisOptions = {}) {
+  /** The inputs under analysis, after later ones replaced earlier ones of the same identity. */
+  readonly inputs: readonly AnalysisInput[];
+
+  constructor(inputs: readonly AnalysisInput[], readonly options: AnalysisOptions = {}) {
     this.defaultNamespace = options.namespace || 'default';
     this.rootNamespace = options.meshConfig?.rootNamespace || 'istio-system';
+    // A later input replaces an earlier one with the same kind, namespace and name, as applying
+    // files over the stored configuration would.
+    const byIdentity = new Map<string, number>();
+    const kept: (AnalysisInput | undefined)[] = [];
+    const entryAt: (Entry | undefined)[] = [];
     for (const input of inputs) {
       const entry = this.toEntry(input);
-      if (!entry) continue;
+      const identity = entry && `${entry.group}/${entry.kind}/${entry.fullName}`;
+      if (identity !== undefined && byIdentity.has(identity)) kept[byIdentity.get(identity)!] = undefined;
+      if (identity !== undefined) byIdentity.set(identity, kept.length);
+      kept.push(input);
+      entryAt.push(entry);
+    }
+    this.inputs = kept.filter((i): i is AnalysisInput => i !== undefined);
+    entryAt.forEach((entry, i) => {
+      if (!entry || kept[i] === undefined) return;
       this.entries.push(entry);
       const key = `${entry.group}/${entry.kind}`;
       const list = this.byKind.get(key);
       if (list) list.push(entry);
       else this.byKind.set(key, [entry]);
-    }
+    });
   }
 
   /** Resources of one kind, in input order. */

@@ -20,7 +20,7 @@ export const destinationRuleSubsetsAnalyzer: Analyzer = {
     const services = meshServices(ctx);
     for (const dr of destinationRules(ctx)) {
       const known = services.some((s) => visibleFrom(s.exportTo, s.namespace, dr.entry.namespace) && hostsMatch(dr.host, s.host));
-      if (!known) ctx.report(dr.entry, UnknownDestinationRuleHost, [dr.host], ['spec', 'host']);
+      if (!known) ctx.report(dr.entry, UnknownDestinationRuleHost, [dr.writtenHost], ['spec', 'host']);
     }
 
     const reported = new Set<string>();

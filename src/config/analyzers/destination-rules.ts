@@ -21,6 +21,8 @@ export interface DestinationRuleInfo {
   entry: Entry;
   /** The host as a full name in the rule's namespace. */
   host: string;
+  /** The host as written. */
+  writtenHost: string;
   exportTo: string[];
   subsets: Subset[];
   /** trafficPolicy.tls, if it sets a mode. */
@@ -54,6 +56,7 @@ export function destinationRules(ctx: AnalysisContext): DestinationRuleInfo[] {
     return [{
       entry: e,
       host: toFqdn(host, e.namespace),
+      writtenHost: host,
       exportTo: strings(e.spec.exportTo),
       subsets,
       tls: clientTls(at(e.spec, 'trafficPolicy', 'tls'), ['spec', 'trafficPolicy', 'tls']),

@@ -13,9 +13,21 @@ export function inputsFrom(text: string, file: string): AnalysisInput[] {
   return resources.map((r) => ({ resource: r.resource, file: r.file, positionOf: (p) => r.positionOf(p) }));
 }
 
-/** Inputs from fixture files under testdata/, each named by its path relative to testdata/. */
+const parsed = new Map<string, AnalysisInput[]>();
+
+/**
+ * Inputs from fixture files under testdata/, each named by its path relative to testdata/. Files
+ * are parsed once per test process; analysis never modifies its inputs.
+ */
 export function fixture(...names: string[]): AnalysisInput[] {
-  return names.flatMap((n) => inputsFrom(readFileSync(`${HERE}${n}`, 'utf8'), n));
+  return names.flatMap((n) => {
+    let inputs = parsed.get(n);
+    if (!inputs) {
+      inputs = inputsFrom(readFileSync(`${HERE}${n}`, 'utf8'), n);
+      parsed.set(n, inputs);
+    }
+    return inputs;
+  });
 }
 
 export const BOOKINFO = ['bookinfo/bookinfo.yaml', 'bookinfo/bookinfo-gateway.yaml', 'bookinfo/destination-rule-all.yaml', 'bookinfo/virtual-service-all-v1.yaml'];
