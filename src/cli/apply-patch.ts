@@ -43,6 +43,17 @@ export function lastAppliedOf(live: Resource): Obj | undefined {
   }
 }
 
+/**
+ * The merge patch `skiff apply` sends for `desired` (already carrying its last-applied annotation)
+ * against `live`; undefined when nothing would change. apiVersion and kind are the object's
+ * address, not content: a file in v1alpha3 applies to the same object as one in v1.
+ */
+export function applyPatch(desired: Resource, live: Resource): Obj | undefined {
+  const body = ({ apiVersion: _a, kind: _k, ...rest }: Obj) => rest;
+  const last = lastAppliedOf(live);
+  return threeWayPatch(last && body(last), body(desired), live);
+}
+
 /** The merge patch that takes `live` to `desired`; undefined when nothing would change. */
 export function threeWayPatch(last: Obj | undefined, desired: Obj, live: Obj): Obj | undefined {
   const patch: Obj = {};

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Resource } from '../../config/resource.js';
 import { isNotFound, toCliError } from '../server-errors.js';
-import { lastAppliedOf, threeWayPatch, withLastApplied, LAST_APPLIED } from '../apply-patch.js';
+import { applyPatch, lastAppliedOf, withLastApplied, LAST_APPLIED } from '../apply-patch.js';
 import { action, eachObject, fileOptions, type CommandDeps, type FileFlags } from '../command-support.js';
 import type { CommandContext } from '../context.js';
 import { creationOrder, readManifests, type Manifest } from '../manifests.js';
@@ -39,13 +39,10 @@ async function applyOne(ctx: CommandContext, m: Manifest): Promise<'created' | '
       throw toCliError(err, { info: m.info, name: target.name, file: m.file, op: 'create' });
     }
   }
-  const last = lastAppliedOf(live);
-  if (!last) {
+  if (!lastAppliedOf(live)) {
     ctx.io.stderr.write(`Warning: resource ${m.info.plural}/${target.name} is missing the ${LAST_APPLIED} annotation which is required by skiff apply. skiff apply should only be used on resources created declaratively by skiff apply. The missing annotation will be patched automatically.\n`);
   }
-  // apiVersion and kind are the address, not content: a file in v1alpha3 applies to the same object.
-  const { apiVersion: _a, kind: _k, ...desiredBody } = desired;
-  const patch = threeWayPatch(last, desiredBody, live as Record<string, unknown>);
+  const patch = applyPatch(desired, live);
   if (!patch) return 'unchanged';
   try {
     const updated = await client.mergePatch(target, patch);

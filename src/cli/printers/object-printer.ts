@@ -27,10 +27,11 @@ export function toYaml(value: unknown): string {
 
 /**
  * go-yaml double-quotes a string whose plain form YAML 1.1 would resolve to another type
- * (`"80"`, `"true"`, `"yes"`, a timestamp); other strings that cannot be plain get single quotes.
+ * (`"80"`, `"true"`, `"yes"`, a timestamp, the empty string); other strings that cannot be plain get single quotes.
  */
 function needsDoubleQuotes(s: string): boolean {
-  if (s === '' || s.includes('\n')) return false;
+  if (s === '') return true;
+  if (s.includes('\n')) return false;
   try {
     const parsed: unknown = parse(s, { version: '1.1', schema: 'yaml-1.1' });
     return typeof parsed !== 'string';
