@@ -20,7 +20,9 @@ export function forwardHeaders(req: IncomingMessage, extra: Record<string, strin
   return { ...out, ...extra };
 }
 
-const dispatcher = new EnvHttpProxyAgent();
+// Plain-HTTP calls go to the sidecar in absolute form (`GET http://reviews:9080/…`), as curl and
+// Python send them; undici would otherwise open a CONNECT tunnel and hide the request from the mesh.
+const dispatcher = new EnvHttpProxyAgent({ proxyTunnel: false });
 
 export interface CallResult {
   status: number;

@@ -5,8 +5,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface BuiltinImage {
-  /** Absolute path of the compiled entry point, run with this Node. */
+  /** Absolute path of the entry point, run with this Node. */
   entry: string;
+  /** Node flags the entry needs: none when compiled, the tsx loader when running from source. */
+  nodeArgs: string[];
   /** Environment the image sets, before the container's own `env`. */
   env: Record<string, string>;
   /** What the image is, for logs and `describe`. */
@@ -15,9 +17,16 @@ export interface BuiltinImage {
 
 const BOOKINFO = /^(?:docker\.io\/)?istio\/examples-bookinfo-(productpage|details|reviews|ratings)-(v\d[\w-]*)$/;
 
-function sample(path: string): string {
-  // Compiled layout: dist/src/runtime/image-catalog.js → dist/samples/…
-  return fileURLToPath(new URL(`../../samples/${path}`, import.meta.url));
+/**
+ * The sample's entry point beside this file's tree: compiled, dist/src/runtime → dist/samples/….js;
+ * from source (tsx, `npm run dev`), src/runtime → samples/….ts run through the tsx loader.
+ */
+function sample(path: string): { entry: string; nodeArgs: string[] } {
+  const js = fileURLToPath(new URL(`../../samples/${path}.js`, import.meta.url));
+  if (existsSync(js)) return { entry: js, nodeArgs: [] };
+  const ts = fileURLToPath(new URL(`../../samples/${path}.ts`, import.meta.url));
+  if (existsSync(ts)) return { entry: ts, nodeArgs: ['--import', 'tsx'] };
+  return { entry: js, nodeArgs: [] };
 }
 
 /** The image name without its tag or digest: `docker.io/istio/examples-bookinfo-reviews-v2`. */
@@ -36,18 +45,18 @@ export function resolveImage(image: string): BuiltinImage | undefined {
     const [, app, version] = bookinfo;
     // Istio ships mysql/mongodb/vm variants of ratings; the built-in ratings serves all of them.
     const serviceVersion = app === 'ratings' ? 'v1' : version!;
-    return { entry: sample(`bookinfo/src/${app}.js`), env: { SERVICE_VERSION: serviceVersion }, description: `Bookinfo ${app} ${version}` };
+    return { ...sample(`bookinfo/src/${app}`), env: { SERVICE_VERSION: serviceVersion }, description: `Bookinfo ${app} ${version}` };
   }
   if (/^(?:docker\.io\/)?(?:curlimages\/curl|istio\/sleep|governmentpaas\/curl-ssl)$/.test(name)) {
-    return { entry: sample('sleep/sleep.js'), env: {}, description: 'sleep (curl client)' };
+    return { ...sample('sleep/sleep'), env: {}, description: 'sleep (curl client)' };
   }
   if (/^(?:docker\.io\/)?fortio\/fortio$/.test(name)) {
-    return { entry: sample('fortio/echo-server.js'), env: {}, description: 'fortio server' };
+    return { ...sample('fortio/echo-server'), env: {}, description: 'fortio server' };
   }
   return undefined;
 }
 
-/** Whether the built-in entry point exists (the samples are compiled by `npm install`). */
+/** Whether the built-in entry point exists (`npm install` compiles the samples). */
 export function builtinAvailable(img: BuiltinImage): boolean {
   return existsSync(img.entry);
 }

@@ -124,7 +124,7 @@ export class PodRunner extends EventEmitter {
       if (!builtinAvailable(builtin)) throw new Error(`container ${c.name}: the built-in ${builtin.description} is missing at ${builtin.entry} (run npm install to build it)`);
       Object.assign(env, builtin.env);
       command = process.execPath;
-      args = [builtin.entry];
+      args = [...builtin.nodeArgs, builtin.entry];
     } else if (c.command && c.command.length > 0) {
       command = c.command[0]!;
       args = [...c.command.slice(1), ...(c.args ?? [])];
