@@ -6,18 +6,64 @@ import { issue, str, strict } from './fields.js';
 /** Envoy caps RE2 program size; Istio approximates it by the pattern's length. */
 const MAX_REGEX_LENGTH = 1024;
 
+// Punctuation JavaScript lets a `u`-mode pattern escape; RE2 lets any punctuation be escaped.
+const JS_ESCAPABLE = new Set('^$\\.*+?()[]{}|/'.split(''));
+const PUNCTUATION = /[!-/:-@[-`{-~]/;
+
+const hex = (ch: string) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+
 /**
  * RE2 syntax that JavaScript's RegExp spells differently is rewritten first, so a valid RE2
- * pattern (`(?i)foo`, `\Afoo\z`, `(?P<name>x)`, `\Q.*\E`) is not rejected for JavaScript's sake.
+ * pattern (`(?i)foo`, `\Afoo\z`, `(?P<name>x)`, `\Q.*\E`, `\pL`, `\x{41}`, `a\-b`) is not
+ * rejected for JavaScript's sake.
  */
 function toJsSyntax(pattern: string): string {
-  return pattern
-    .replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, lit: string) => lit.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch !== '\\' || i + 1 >= pattern.length) {
+      out += ch;
+      continue;
+    }
+    const next = pattern[i + 1]!;
+    const rest = pattern.slice(i + 2);
+    if (next === 'Q') {
+      const end = rest.indexOf('\\E');
+      const literal = end < 0 ? rest : rest.slice(0, end);
+      out += [...literal].map((c) => (PUNCTUATION.test(c) ? hex(c) : c)).join('');
+      i += 1 + literal.length + (end < 0 ? 0 : 2);
+    } else if (next === 'A') {
+      out += '^';
+      i++;
+    } else if (next === 'z') {
+      out += '$';
+      i++;
+    } else if ((next === 'p' || next === 'P') && /^[A-Z]/.test(rest)) {
+      out += `\\${next}{${rest[0]}}`;
+      i += 2;
+    } else if ((next === 'p' || next === 'P') && /^\{\^?\w+\}/.test(rest)) {
+      // RE2 names scripts bare (`\p{Greek}`); JavaScript wants `\p{Script=Greek}`.
+      const m = /^\{(\^?)(\w+)\}/.exec(rest)!;
+      const negate = (m[1] === '^') !== (next === 'P');
+      const name = m[2]!.length <= 2 ? m[2]! : `Script=${m[2]}`;
+      out += `\\${negate ? 'P' : 'p'}{${name}}`;
+      i += 1 + m[0].length;
+    } else if (next === 'x' && /^\{[0-9a-fA-F]+\}/.test(rest)) {
+      const m = /^\{([0-9a-fA-F]+)\}/.exec(rest)!;
+      out += `\\u{${m[1]}}`;
+      i += 1 + m[0].length;
+    } else if (PUNCTUATION.test(next) && !JS_ESCAPABLE.has(next)) {
+      out += hex(next);
+      i++;
+    } else {
+      out += ch + next;
+      i++;
+    }
+  }
+  return out
     .replace(/\(\?[imsU]+\)/g, '')
     .replace(/\(\?[imsU]*-?[imsU]*:/g, '(?:')
     .replace(/\(\?P</g, '(?<')
-    .replace(/\\A/g, '^')
-    .replace(/\\z/g, '$')
     .replace(/\[\[:(\w+):\]\]/g, '[a-z]')
     .replace(/\[:(\w+):\]/g, 'a-z');
 }
