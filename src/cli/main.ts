@@ -19,6 +19,7 @@ import { registerReplace } from './commands/replace.js';
 import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerUp } from './commands/up.js';
 
 export function buildProgram(io: CliIO, deps: CommandDeps): Command {
   const program = new Command('skiff')
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO, deps: CommandDeps): Command {
     .addOption(new Option('-n, --namespace <namespace>', 'namespace to act in').default(DEFAULT_NAMESPACE))
     .addOption(new Option('-A, --all-namespaces', 'list across all namespaces'));
 
+  registerUp(program, deps);
   registerApply(program, deps);
   registerCreate(program, deps);
   registerReplace(program, deps);
