@@ -117,3 +117,36 @@ export type TemplateMetadata = z.infer<typeof templateMetadataSchema>;
 
 /** Kubernetes keeps some nested areas open-ended; Skiff stores them as given. */
 export const looseObject = z.record(z.string(), z.unknown(), { error: 'expected a mapping' });
+
+const QUANTITY_SUFFIX: Record<string, number> = {
+  '': 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** A quantity's value as a number (`100m` → 0.1, `1Gi` → 1073741824); undefined if malformed. */
+export function parseQuantity(q: number | string): number | undefined {
+  if (typeof q === 'number') return q;
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/.exec(q);
+  if (!m) return undefined;
+  const suffix = m[2] ?? '';
+  return /^[eE]/.test(suffix) ? Number(m[1]) * 10 ** Number(suffix.slice(1)) : Number(m[1]) * QUANTITY_SUFFIX[suffix]!;
+}
+
+/** Keys of Secret and ConfigMap data: file names, as they are mounted (IsConfigMapKey). */
+export const dataKey = z.string().max(253, 'key must be at most 253 characters')
+  .regex(/^[-._a-zA-Z0-9]+$/, 'key must consist of alphanumerics, "-", "_" or "."')
+  .refine((k) => k !== '.' && !k.startsWith('..'), 'key must not be "." or start with ".."');
+
+/** Standard base64 with padding; line breaks are ignored, as Kubernetes' decoder ignores them. */
+export const base64Value = z.string().refine(
+  (v) => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v.replace(/[\r\n]/g, '')),
+  'expected base64-encoded data (use stringData for plain text)',
+);
+
+/** Decoded size of a base64 value, for the 1 MiB limit on Secrets and ConfigMaps. */
+export function base64Size(v: string): number {
+  const clean = v.replace(/[\r\n]/g, '');
+  return Math.floor((clean.length * 3) / 4) - (clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0);
+}
+
+export const MAX_DATA_BYTES = 1024 * 1024;
