@@ -36,8 +36,11 @@ export function int(opts: { min?: number; max?: number; what?: string } = {}) {
   const { min = -2147483648, max = 4294967295, what = 'an integer' } = opts;
   // The bounds of the protobuf integer types are not worth quoting to a user.
   const boundedAbove = opts.max !== undefined && max < 2147483647;
-  const range = opts.min !== undefined && boundedAbove ? ` between ${min} and ${max}`
-    : opts.min === 0 ? ' that is 0 or more' : opts.min !== undefined ? ` of at least ${min}` : '';
+  const boundedBelow = opts.min !== undefined && min > -2147483648;
+  const range = boundedBelow && boundedAbove ? ` between ${min} and ${max}`
+    : min === 0 ? ' that is 0 or more'
+    : boundedBelow ? ` of at least ${min}`
+    : boundedAbove ? ` of at most ${max}` : '';
   const message = `expected ${what}${range}`;
   return z.number({ error: expected(`${what}${range}`) }).int(message).min(min, message).max(max, message);
 }

@@ -76,11 +76,6 @@ export function regexProblem(pattern: string): string | undefined {
   return problem ? `${problem} (Istio uses RE2 syntax: https://github.com/google/re2/wiki/Syntax)` : undefined;
 }
 
-export const re2 = str.superRefine((s, ctx) => {
-  const problem = regexProblem(s);
-  if (problem) issue(ctx, [], problem);
-});
-
 const MATCH_KINDS = ['exact', 'prefix', 'regex'] as const;
 
 const stringMatchShape = {
