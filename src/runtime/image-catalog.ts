@@ -50,6 +50,14 @@ export function resolveImage(image: string): BuiltinImage | undefined {
   if (/^(?:docker\.io\/)?(?:curlimages\/curl|istio\/sleep|governmentpaas\/curl-ssl)$/.test(name)) {
     return { ...sample('sleep/sleep'), env: {}, description: 'sleep (curl client)' };
   }
+  // The getting-started tutorial's app; the customers image's major tag is its version.
+  if (/^gcr\.io\/tetratelabs\/web-frontend$/.test(name)) {
+    return { ...sample('customers/src/web-frontend'), env: {}, description: 'customers tutorial web-frontend' };
+  }
+  if (/^gcr\.io\/tetratelabs\/customers$/.test(name)) {
+    const major = /:(\d+)\./.exec(image)?.[1] ?? '1';
+    return { ...sample('customers/src/customers'), env: { SERVICE_VERSION: `v${major}` }, description: `customers v${major}` };
+  }
   if (/^(?:docker\.io\/)?fortio\/fortio$/.test(name)) {
     return { ...sample('fortio/echo-server'), env: {}, description: 'fortio server' };
   }
