@@ -8,13 +8,15 @@ if (!home) {
   process.stderr.write('usage: control-plane-process HOME\n');
   process.exit(2);
 }
-const controlPlane = await startControlPlane({ home, apiPort: 0 });
-process.stdout.write(`${JSON.stringify({ api: controlPlane.apiUrl, pid: process.pid })}\n`);
+const started = startControlPlane({ home, apiPort: 0 });
+// Handlers go in before the ready line: a test may signal the moment it reads it.
 const stop = () => {
-  controlPlane.close().then(() => process.exit(0), (e: unknown) => {
+  started.then((cp) => cp.close()).then(() => process.exit(0), (e: unknown) => {
     process.stderr.write(`shutdown failed: ${String(e)}\n`);
     process.exit(1);
   });
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
+const controlPlane = await started;
+process.stdout.write(`${JSON.stringify({ api: controlPlane.apiUrl, pid: process.pid })}\n`);
