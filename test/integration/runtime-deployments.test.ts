@@ -78,7 +78,7 @@ test('runtime: a Deployment runs, heals, scales, rolls and goes away', { timeout
 
     // Kill the app: the runtime restarts it and counts the restart.
     const victim = pods[0]!;
-    const pid = (victim as { status: { skiff: { pids: Record<string, number> } } }).status.skiff.pids.details!;
+    const pid = (victim as unknown as { status: { skiff: { pids: Record<string, number> } } }).status.skiff.pids.details!;
     process.kill(pid, 'SIGKILL');
     await until('restart counted and ready again', () => {
       const p = store.get(POD, 'apps', victim.metadata.name) as { status?: { containerStatuses?: { restartCount: number }[] } } & Resource | undefined;
