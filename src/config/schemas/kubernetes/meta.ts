@@ -26,7 +26,9 @@ export const portName = z.string().superRefine((name, ctx) => {
 });
 
 /** A port given by number (1-65535) or by the name of a container port. */
-export const portNumberOrName = z.union([z.number(), z.string()], { error: 'expected a port number or a port name' }).superRefine((p, ctx) => {
+export const portNumberOrName = z.union([z.number(), z.string()], {
+  error: (iss) => (iss.input === undefined ? `${String(iss.path?.at(-1) ?? 'port')} is required` : 'expected a port number or a port name'),
+}).superRefine((p, ctx) => {
   if (typeof p === 'number') {
     if (!Number.isInteger(p) || p < 1 || p > 65535) ctx.addIssue({ code: 'custom', message: 'expected a port number between 1 and 65535' });
     return;
@@ -37,8 +39,9 @@ export const portNumberOrName = z.union([z.number(), z.string()], { error: 'expe
 });
 
 /** `25%` or a whole number, as rollingUpdate's maxSurge and maxUnavailable take. */
-export const intOrPercent = z.union([z.number().int().min(0), z.string().regex(/^\d+%$/)], {
-  error: 'expected a whole number of 0 or more, or a percentage such as "25%"',
+const INT_OR_PERCENT = 'expected a whole number of 0 or more, or a percentage such as "25%"';
+export const intOrPercent = z.union([z.number().int(INT_OR_PERCENT).min(0, INT_OR_PERCENT), z.string().regex(/^\d+%$/, INT_OR_PERCENT)], {
+  error: INT_OR_PERCENT,
 });
 
 /** A resource quantity: `100m`, `128Mi`, `1.5`, `2e3`. */
