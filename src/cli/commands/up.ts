@@ -30,6 +30,8 @@ function parsePort(v: string): number {
 async function runUp(ctx: CommandContext, flags: UpFlags): Promise<number> {
   const c = colorsFor(ctx.io.stdout, ctx.io.env);
   const log = (m: string) => ctx.io.stderr.write(`${m}\n`);
+  // Listen for Ctrl-C before anything starts: a signal during startup still stops cleanly.
+  const shutdown = ctx.io.waitForShutdown();
   let controlPlane;
   try {
     controlPlane = await startControlPlane({ home: ctx.home, apiPort: flags.apiPort, host: flags.host, log });
@@ -43,7 +45,7 @@ async function runUp(ctx: CommandContext, flags: UpFlags): Promise<number> {
   ctx.io.stdout.write(`  control plane API  ${controlPlane.apiUrl}\n`);
   ctx.io.stdout.write(`  state              ${ctx.home}\n`);
   ctx.io.stdout.write(`Press Ctrl-C to stop.\n`);
-  const signal = await ctx.io.waitForShutdown();
+  const signal = await shutdown;
   ctx.io.stdout.write(`${signal}: stopping\n`);
   await controlPlane.close();
   ctx.io.stdout.write('Skiff stopped.\n');
