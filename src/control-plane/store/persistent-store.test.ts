@@ -6,6 +6,7 @@ import { afterEach, describe, it } from 'node:test';
 import { caseValidator, namespace, NS, runConfigStoreCases, virtualService, VS } from './config-store-cases.js';
 import { openPersistentStore } from './persistent-store.js';
 import type { ResourceStore } from './resource-store.js';
+import { isStoreError } from './store-error.js';
 
 runConfigStoreCases('persistent store', async (options) => {
   const home = mkdtempSync(join(tmpdir(), 'skiff-store-'));
@@ -105,6 +106,20 @@ describe('persistent store: durability and recovery', () => {
     rmSync(join(home, 'store', 'core', 'Namespace', '_cluster', 'default.json'));
     const second = await openStore(home);
     assert.deepEqual(second.list(NS).map((n) => n.metadata.name), ['default']);
+  });
+
+  it('a write the disk refuses fails with InternalError, changes nothing, and spends its version', async () => {
+    const home = newHome();
+    const store = await openStore(home);
+    // A file where the store needs a directory: every DestinationRule write fails.
+    writeFileSync(join(home, 'store', 'networking.istio.io'), 'in the way');
+    const before = store.resourceVersion();
+    const dr = { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews', namespace: 'default' }, spec: { host: 'reviews' } };
+    await assert.rejects(store.create(dr), (e: unknown) => isStoreError(e) && e.reason === 'InternalError' && e.code === 500 && /could not save the change to disk/.test(e.message));
+    assert.equal(store.get({ group: 'networking.istio.io', kind: 'DestinationRule' }, 'default', 'reviews'), undefined);
+    rmSync(join(home, 'store', 'networking.istio.io'));
+    const created = await store.create(dr);
+    assert.equal(Number(created.metadata.resourceVersion), Number(before) + 2);
   });
 
   it('one store per state dir: a live owner keeps the lock, a dead one loses it', async () => {

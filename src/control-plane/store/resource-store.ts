@@ -101,7 +101,7 @@ export class ResourceStore implements ConfigStore {
       if (info.namespaced && !this.get(NAMESPACE, undefined, namespace!)) throw namespaceNotFound(namespace!);
       if (this.get(info, namespace, name)) throw alreadyExists(info, name);
       const stored = this.finish(withNamespaceDefaults(input), this.rv + 1);
-      await this.options.backend?.write(stored);
+      await this.persist(stored);
       return this.commit(info, 'ADDED', stored);
     });
   }
@@ -147,7 +147,7 @@ export class ResourceStore implements ConfigStore {
       doomed.push({ info, obj: existing });
       let rv = this.rv;
       const removed = doomed.map(({ info: k, obj }) => ({ info: k, obj: this.finish(jsonCopy(obj) as Resource, ++rv) }));
-      await this.options.backend?.remove(removed.map((r) => r.obj), rv);
+      await this.persist(removed.map((r) => r.obj), rv);
       let last = existing;
       for (const r of removed) last = this.commit(r.info, 'DELETED', r.obj);
       return last;
@@ -172,7 +172,7 @@ export class ResourceStore implements ConfigStore {
           metadata: { name, uid: randomUUID(), creationTimestamp: rfc3339(this.now()), generation: 1 },
         });
         const stored = this.finish(ns, this.rv + 1);
-        await this.options.backend?.write(stored);
+        await this.persist(stored);
         this.commit(info, 'ADDED', stored);
       }
     });
@@ -185,6 +185,24 @@ export class ResourceStore implements ConfigStore {
     const result = this.tail.then(op);
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Makes a write (one object) or a deletion (several) durable. On failure the change is not
+   * applied, but its version is spent: the write may have reached the disk, and a version must
+   * never name two different states.
+   */
+  private async persist(change: Resource | Resource[], deletedUpTo?: number): Promise<void> {
+    const backend = this.options.backend;
+    if (!backend) return;
+    try {
+      if (Array.isArray(change)) await backend.remove(change, deletedUpTo!);
+      else await backend.write(change);
+    } catch (e) {
+      const last = Array.isArray(change) ? change[change.length - 1] : change;
+      this.rv = Math.max(this.rv, Number(last?.metadata.resourceVersion ?? this.rv));
+      throw new StoreError('InternalError', `the config store could not save the change to disk: ${(e as Error).message}`);
+    }
   }
 
   /** The shared update path: preconditions, change detection, generation, validation. */
@@ -210,7 +228,7 @@ export class ResourceStore implements ConfigStore {
     if (sameContent(existing, candidate)) return existing;
     if (generationChanged(existing, candidate)) candidate.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     const stored = this.finish(candidate, this.rv + 1);
-    await this.options.backend?.write(stored);
+    await this.persist(stored);
     return this.commit(info, 'MODIFIED', stored);
   }
 
