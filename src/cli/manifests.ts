@@ -1,11 +1,12 @@
 // Reads what `-f` names for apply/create/replace/delete: loads, validates each document locally
 // (kubectl's client-side validation), settles each object's namespace, and reports every problem
 // with file:line. Valid documents go ahead even when others in the same file fail, as kubectl does.
-import { formatConfigError, type ConfigError } from '../config/errors.js';
+import { formatConfigError, type ConfigError, type Result } from '../config/errors.js';
 import type { KindInfo } from '../config/kinds.js';
 import { loadPaths } from '../config/load-files.js';
 import { splitApiVersion, type Resource } from '../config/resource.js';
 import { validateLoaded } from '../config/validate.js';
+import type { LoadedResource } from '../config/yaml-loader.js';
 import { cliError } from './cli-error.js';
 import type { CommandContext } from './context.js';
 import { kindOfResource } from './resource-ref.js';
@@ -26,14 +27,24 @@ export interface ManifestSet {
   failed: boolean;
 }
 
-export async function readManifests(ctx: CommandContext, files: readonly string[], opts: { recursive: boolean; verb: string }): Promise<ManifestSet> {
+export interface ReadOptions {
+  recursive: boolean;
+  verb: string;
+  /**
+   * `identity` checks only what names an object (apiVersion, kind, name), for delete: a document
+   * whose spec has since become invalid can still be deleted by the file that created it.
+   */
+  check?: 'full' | 'identity';
+}
+
+export async function readManifests(ctx: CommandContext, files: readonly string[], opts: ReadOptions): Promise<ManifestSet> {
   if (files.length === 0) throw cliError('must specify -f FILE (a file, a directory, or - for standard input)');
   const { resources, errors } = await loadPaths(files, { recursive: opts.recursive, stdin: () => ctx.io.readStdin() });
   let failed = errors.length > 0;
   for (const e of errors) ctx.io.stderr.write(loadErrorLine(e));
   const manifests: Manifest[] = [];
   for (const loaded of resources) {
-    const valid = validateLoaded(loaded);
+    const valid = opts.check === 'identity' ? identityOf(loaded) : validateLoaded(loaded);
     if (!valid.ok) {
       failed = true;
       for (const e of valid.errors) ctx.io.stderr.write(`error: error validating "${loaded.file ?? 'STDIN'}": ${formatConfigError(e)}\n`);
@@ -57,6 +68,13 @@ export async function readManifests(ctx: CommandContext, files: readonly string[
   }
   if (manifests.length === 0 && !failed) throw cliError(`no objects passed to ${opts.verb}`);
   return { manifests, failed };
+}
+
+function identityOf(loaded: LoadedResource): Result<Resource> {
+  const full = validateLoaded(loaded);
+  if (full.ok) return full;
+  const identity = full.errors.filter((e) => e.path === '' || e.path === 'apiVersion' || e.path === 'kind' || e.path.startsWith('metadata'));
+  return identity.length > 0 ? { ok: false, errors: identity } : { ok: true, value: loaded.resource };
 }
 
 function loadErrorLine(e: ConfigError): string {

@@ -36,6 +36,11 @@ test('delete by file, by name, by TYPE/NAME, --all and --ignore-not-found', asyn
   assert.equal(all.stdout, 'destinationrule.networking.istio.io "details" deleted\ndestinationrule.networking.istio.io "productpage" deleted\n');
   const nothing = await run(['delete', 'dr', '--all']);
   assert.deepEqual([nothing.code, nothing.stderr], [0, 'No resources found\n']);
+  // A document whose spec is invalid is still deleted by name; the valid one beside it was applied.
+  const bad = fixture('cli', 'bad-virtual-service.yaml');
+  await run(['apply', '-f', bad]);
+  const byBadFile = await run(['delete', '-f', bad, '--ignore-not-found']);
+  assert.deepEqual([byBadFile.code, byBadFile.stdout, byBadFile.stderr], [0, 'virtualservice.networking.istio.io "good-ratings" deleted\n', '']);
   const noName = await run(['delete', 'vs']);
   assert.deepEqual([noName.code, noName.stderr], [1, 'error: resource(s) were provided, but no name was specified\n']);
 });

@@ -33,7 +33,7 @@ export function registerDelete(program: Command, deps: CommandDeps): void {
       const args = cmd.processedArgs[0] as string[];
       if (flags.filename.length > 0) {
         if (args.length > 0) throw cliError('there is no need to specify a resource type as a separate argument when passing arguments with -f');
-        const { manifests, failed } = await readManifests(ctx, flags.filename, { recursive: flags.recursive, verb: 'delete' });
+        const { manifests, failed } = await readManifests(ctx, flags.filename, { recursive: flags.recursive, verb: 'delete', check: 'identity' });
         const victims = deletionOrder(manifests).map((m) => ({ info: m.info, version: m.version, namespace: m.namespace, name: m.resource.metadata.name, file: m.file }));
         const allOk = await deleteAll(ctx, victims, flags.ignoreNotFound ?? false);
         return failed || !allOk ? 1 : 0;
