@@ -59,7 +59,7 @@ async function kill9(r: Running): Promise<void> {
   await r.agent.destroy();
 }
 
-async function call(r: Running, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function call(r: Running, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await request(`${r.api}${path}`, {
     method: method as 'GET', dispatcher: r.agent,
     headers: body !== undefined ? { 'content-type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' } : {},

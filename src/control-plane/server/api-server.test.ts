@@ -20,7 +20,8 @@ function virtualService(name: string, extra: Record<string, unknown> = {}): Reso
 interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON from the server, inspected field by field
+  /** Parsed JSON, inspected field by field in the assertions. */
+  body: any;
 }
 
 describe('control plane HTTP API', () => {
@@ -276,6 +277,21 @@ describe('control plane HTTP API', () => {
     assert.equal(activeWatches, before + 1);
     watch.close();
     await waitFor(() => activeWatches === before);
+  });
+
+  it('a watch with a label selector sees objects relabelled into it as ADDED and out of it as DELETED', async () => {
+    await store.ensureNamespaces(['labelled']);
+    const path = '/apis/networking.istio.io/v1/namespaces/labelled/virtualservices';
+    const watch = await openWatch(`${path}?watch=true&labelSelector=tier%3Dfront`);
+    await call('POST', path, virtualService('l1'));
+    await call('PATCH', `${path}/l1`, { metadata: { labels: { tier: 'front' } } }, 'application/merge-patch+json');
+    await call('PATCH', `${path}/l1`, { metadata: { labels: { tier: 'front', v: '2' } } }, 'application/merge-patch+json');
+    await call('PATCH', `${path}/l1`, { metadata: { labels: { tier: 'back' } } }, 'application/merge-patch+json');
+    await call('DELETE', `${path}/l1`);
+    await call('POST', path, virtualService('l2', { labels: { tier: 'front' } }));
+    const events = await watch.take(4);
+    assert.deepEqual(events.map((e) => `${e.type} ${e.name} ${e.object.metadata.labels?.tier}`), ['ADDED l1 front', 'MODIFIED l1 front', 'DELETED l1 back', 'ADDED l2 front']);
+    watch.close();
   });
 
   it('watch from a resourceVersion replays what followed it; an expired one ends with a 410 ERROR event', async () => {

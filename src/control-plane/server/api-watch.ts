@@ -23,8 +23,18 @@ export function serveWatch(watches: WatchRegistry, store: ConfigStore, res: Serv
   const { info, version, namespace } = route;
   const filter = selectorFilter(query);
   const key = kindKey(info);
-  const wanted = (o: Resource) => kindKey({ group: splitApiVersion(o.apiVersion).group, kind: o.kind }) === key
-    && (namespace === undefined || o.metadata.namespace === namespace) && filter(o);
+  const sameKind = (o: Resource) => kindKey({ group: splitApiVersion(o.apiVersion).group, kind: o.kind }) === key;
+  const wanted = (o: Resource) => (namespace === undefined || o.metadata.namespace === namespace) && filter(o);
+  // As the Kubernetes watch cache does: an object modified into the selection is ADDED for this
+  // watcher, one modified out of it is DELETED.
+  const asSeen = (event: WatchEvent): WatchEvent | undefined => {
+    if (!sameKind(event.object)) return undefined;
+    const now = wanted(event.object);
+    if (event.type !== 'MODIFIED' || !event.previous) return now ? event : undefined;
+    const before = wanted(event.previous);
+    if (now) return before ? event : { type: 'ADDED', object: event.object };
+    return before ? { type: 'DELETED', object: event.object } : undefined;
+  };
 
   const timeoutSeconds = query.get('timeoutSeconds');
   if (timeoutSeconds !== null && !/^\d+$/.test(timeoutSeconds)) {
@@ -33,8 +43,9 @@ export function serveWatch(watches: WatchRegistry, store: ConfigStore, res: Serv
 
   // Events arriving before the headers are out (the replay runs inside store.watch) wait here.
   let pending: WatchEvent[] | undefined = [];
-  const write = (event: WatchEvent): void => {
-    if (!wanted(event.object)) return;
+  const write = (change: WatchEvent): void => {
+    const event = asSeen(change);
+    if (!event) return;
     if (pending) {
       pending.push(event);
       return;
@@ -68,7 +79,7 @@ export function serveWatch(watches: WatchRegistry, store: ConfigStore, res: Serv
   const queued = pending;
   pending = undefined;
   for (const obj of initial) send(res, { type: 'ADDED', object: servedAs(obj, info, version) });
-  for (const event of queued) write(event);
+  for (const event of queued) send(res, { type: event.type, object: servedAs(event.object, info, version) });
 
   const timer = timeoutSeconds !== null ? setTimeout(() => res.end(), Number(timeoutSeconds) * 1000) : undefined;
   timer?.unref();

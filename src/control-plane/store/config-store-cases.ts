@@ -260,7 +260,11 @@ export function runConfigStoreCases(label: string, factory: StoreFactory): void 
     it('watch reports ADDED, MODIFIED, DELETED in order until unsubscribed', async () => {
       const store = await open();
       const events: string[] = [];
-      const stop = store.watch((e) => events.push(`${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`));
+      const previous: (Resource | undefined)[] = [];
+      const stop = store.watch((e) => {
+        events.push(`${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`);
+        previous.push(e.previous);
+      });
       const a = await store.create(virtualService('reviews'));
       const b = await store.update(virtualService('reviews', ['x']));
       const c = await store.delete(VS, 'default', 'reviews');
@@ -269,6 +273,7 @@ export function runConfigStoreCases(label: string, factory: StoreFactory): void 
       assert.deepEqual(events, [
         `ADDED reviews ${a.metadata.resourceVersion}`, `MODIFIED reviews ${b.metadata.resourceVersion}`, `DELETED reviews ${c.metadata.resourceVersion}`,
       ]);
+      assert.deepEqual(previous, [undefined, a, undefined], 'MODIFIED carries the object before the change');
     });
 
     it('watch resumes from a resourceVersion, and an expired one is Expired (410)', async () => {

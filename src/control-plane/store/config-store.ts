@@ -18,6 +18,8 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface WatchEvent {
   type: WatchEventType;
   object: Resource;
+  /** For MODIFIED: the object before the change (a filtered watch needs it to see objects leave). */
+  previous?: Resource;
 }
 
 export type WatchListener = (event: WatchEvent) => void;

@@ -229,7 +229,7 @@ export class ResourceStore implements ConfigStore {
     if (generationChanged(existing, candidate)) candidate.metadata.generation = (existing.metadata.generation ?? 0) + 1;
     const stored = this.finish(candidate, this.rv + 1);
     await this.persist(stored);
-    return this.commit(info, 'MODIFIED', stored);
+    return this.commit(info, 'MODIFIED', stored, existing);
   }
 
   /** A private, well-shaped copy of caller input, its namespace defaulted for namespaced kinds. */
@@ -269,11 +269,11 @@ export class ResourceStore implements ConfigStore {
     return deepFreeze(obj);
   }
 
-  private commit(info: KindInfo, type: WatchEvent['type'], obj: Resource): Resource {
+  private commit(info: KindInfo, type: WatchEvent['type'], obj: Resource, previous?: Resource): Resource {
     this.rv = Number(obj.metadata.resourceVersion);
     if (type === 'DELETED') this.objects.get(kindKey(info))?.delete(objectKey(obj.metadata.namespace, obj.metadata.name));
     else this.put(info, obj);
-    this.hub.emit(Object.freeze({ type, object: obj }));
+    this.hub.emit(Object.freeze(previous ? { type, object: obj, previous } : { type, object: obj }));
     return obj;
   }
 
