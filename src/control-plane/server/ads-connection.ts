@@ -6,7 +6,7 @@
 import type { DiscoveryRequest } from '../../xds/index.js';
 import { TYPE_URL } from '../../xds/index.js';
 import type { AdsServerStream } from '../../xds/index.js';
-import type { ConnectedProxy, XdsNack } from './ads-types.js';
+import type { ConnectedProxy, PushSnapshot, XdsNack } from './ads-types.js';
 
 /** Types whose empty resource_names on the first request mean "everything" (Envoy's wildcard). */
 const WILDCARD_TYPES: ReadonlySet<string> = new Set([TYPE_URL.LISTENER, TYPE_URL.CLUSTER]);
@@ -34,6 +34,9 @@ export type RequestDecision =
   | { readonly kind: 'nack'; readonly nack: XdsNack }
   | { readonly kind: 'stale'; readonly nonce: string; readonly expected: string | undefined };
 
+/** Push rounds remembered per proxy while waiting for ACKs. */
+const MAX_TRACKED_PUSHES = 16;
+
 function normalizeNames(names: readonly string[]): string[] {
   return [...new Set(names)].sort();
 }
@@ -50,9 +53,10 @@ export interface Convergence {
 
 export class AdsConnection {
   readonly watches = new Map<string, TypeWatch>();
-  /** Per-proxy push state, computed once per push version. */
-  state: { readonly version: string; readonly value: unknown } | undefined;
-  convergence: Convergence | undefined;
+  /** Per-proxy push state, computed once per push snapshot. */
+  state: { readonly push: PushSnapshot; readonly value: unknown } | undefined;
+  /** Pushes sent but not yet fully acknowledged, oldest first. */
+  readonly convergence: Convergence[] = [];
   closed = false;
 
   constructor(
@@ -119,6 +123,32 @@ export class AdsConnection {
     watch.wildcard = wildcard;
     watch.names = named;
     return changed;
+  }
+
+  /** Starts tracking a push round; old rounds a proxy never acknowledged are forgotten. */
+  trackPush(round: Convergence): void {
+    if (round.pending.size === 0) return;
+    this.convergence.push(round);
+    if (this.convergence.length > MAX_TRACKED_PUSHES) this.convergence.shift();
+  }
+
+  /**
+   * Settles a sent nonce: accepted (ACKed, or ACKed late with an expired nonce: the proxy did run
+   * that config) or rejected. Returns when the push it belonged to started, once every response of
+   * that push was accepted.
+   */
+  settle(nonce: string, accepted: boolean): number | undefined {
+    const i = this.convergence.findIndex((r) => r.pending.has(nonce));
+    if (i < 0) return undefined;
+    const round = this.convergence[i]!;
+    if (!accepted) {
+      this.convergence.splice(i, 1);
+      return undefined;
+    }
+    round.pending.delete(nonce);
+    if (round.pending.size > 0) return undefined;
+    this.convergence.splice(i, 1);
+    return round.startedAt;
   }
 
   recordSent(typeUrl: string, nonce: string, version: string, digest: string, count: number, now: Date = new Date()): void {

@@ -1,0 +1,358 @@
+// State-of-the-world ADS (envoy.service.discovery.v3.AggregatedDiscoveryService) on 127.0.0.1.
+// Each push regenerates every connected proxy's watched types once, in Envoy's safe order
+// CDS → EDS → LDS → RDS, and sends only types whose resources changed for that proxy. Requests are
+// answered per Istio's rules (see ads-connection.ts); NACKs are logged, counted and kept per proxy.
+
+import { createHash, randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import {
+  type AdsServerStream,
+  type DiscoveryRequest,
+  type DiscoveryResponse,
+  type JsonObject,
+  type PackedAny,
+  TYPE_URL,
+  adsServiceDefinition,
+  encodeResource,
+  shortTypeName,
+} from '../../xds/index.js';
+import { ProxyIdError, parseNodeId } from '../model/proxy.js';
+import type { PushRequest } from '../model/push-builder.js';
+import { AdsConnection, type Convergence } from './ads-connection.js';
+import { AdsMetrics, type AdsMetricsSnapshot, formatPrometheus } from './ads-metrics.js';
+import { proxySyncStatus } from './ads-sync-status.js';
+import type { AdsLogger, ConnectedProxy, GenerateInput, ProxySyncStatus, PushSnapshot, XdsGenerator, XdsResource } from './ads-types.js';
+
+export const DEFAULT_XDS_PORT = 15010;
+
+/** Envoy applies clusters before the endpoints that fill them, listeners before their routes. */
+export const PUSH_ORDER: readonly string[] = [
+  TYPE_URL.CLUSTER,
+  TYPE_URL.CLUSTER_LOAD_ASSIGNMENT,
+  TYPE_URL.LISTENER,
+  TYPE_URL.ROUTE_CONFIGURATION,
+  TYPE_URL.SECRET,
+];
+
+export interface AdsServerOptions<P extends PushSnapshot, S> {
+  generator: XdsGenerator<P, S>;
+  /** Defaults to 127.0.0.1. */
+  host?: string;
+  /** Defaults to 15010; 0 picks a free port. */
+  port?: number;
+  /** DiscoveryResponse.control_plane.identifier. */
+  controlPlaneId?: string;
+  /** Warnings (NACKs, generator failures) go to stderr by default. */
+  log?: AdsLogger;
+}
+
+type Trigger = GenerateInput<PushSnapshot, unknown>['trigger'];
+
+function pushOrderIndex(typeUrl: string): number {
+  const i = PUSH_ORDER.indexOf(typeUrl);
+  return i < 0 ? PUSH_ORDER.length : i;
+}
+
+/** cds, eds, lds, rds, sds as istiod labels its metrics; other types by message name. */
+function metricType(typeUrl: string): string {
+  const short = shortTypeName(typeUrl);
+  return (short === typeUrl ? typeUrl.slice(typeUrl.lastIndexOf('.') + 1) : short).toLowerCase();
+}
+
+function isPacked(resource: JsonObject | PackedAny): resource is PackedAny {
+  return resource['value'] instanceof Uint8Array && typeof resource['type_url'] === 'string';
+}
+
+function defaultLogger(level: string, message: string): void {
+  if (level === 'warn' || level === 'error') process.stderr.write(`ads ${level}: ${message}\n`);
+}
+
+export class AdsServer<P extends PushSnapshot, S = undefined> {
+  private readonly server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 });
+  private readonly connections = new Set<AdsConnection>();
+  private readonly metricsData = new AdsMetrics();
+  /** Encodings by resource object: generators return the same object while a resource is unchanged. */
+  private readonly packed = new WeakMap<object, PackedAny>();
+  private readonly log: AdsLogger;
+  private readonly controlPlaneId: string;
+  private currentPush: P | undefined;
+  private connectionCounter = 0;
+  private boundPort: number | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: AdsServerOptions<P, S>) {
+    this.log = options.log ?? defaultLogger;
+    this.controlPlaneId = options.controlPlaneId ?? 'skiff';
+    this.server.addService(adsServiceDefinition, {
+      StreamAggregatedResources: (call: AdsServerStream) => this.onStream(call),
+    });
+  }
+
+  /** Binds and starts serving; resolves to the port. */
+  async start(): Promise<number> {
+    const host = this.options.host ?? '127.0.0.1';
+    const port = this.options.port ?? DEFAULT_XDS_PORT;
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+        if (err) reject(new Error(`ADS server cannot listen on ${host}:${port}: ${err.message}`));
+        else resolve(bound);
+      });
+    });
+    return this.boundPort;
+  }
+
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('ADS server not started');
+    return this.boundPort;
+  }
+
+  /** The snapshot new requests are answered from. */
+  current(): P | undefined {
+    return this.currentPush;
+  }
+
+  /**
+   * Makes `push` current and sends every connected proxy what changed: all watched types on a
+   * full push, only endpoints (EDS) otherwise. `startedAt` (ms since epoch) is when the change
+   * that caused the push was seen; convergence time runs from there to the proxy's ACK.
+   */
+  push(push: P, request: PushRequest, startedAt: number = Date.now()): void {
+    this.currentPush = push;
+    for (const connection of this.connections) {
+      const types = [...connection.watches.keys()].filter((t) => request.full || t === TYPE_URL.CLUSTER_LOAD_ASSIGNMENT);
+      const round: Convergence = { startedAt, pending: new Set() };
+      this.send(connection, types, { kind: 'push', request }, false, round);
+      connection.trackPush(round);
+    }
+  }
+
+  syncStatus(): ProxySyncStatus[] {
+    return [...this.connections].map(proxySyncStatus).sort((a, b) => a.nodeId.localeCompare(b.nodeId) || a.connectionId.localeCompare(b.connectionId));
+  }
+
+  metrics(): AdsMetricsSnapshot {
+    return this.metricsData.snapshot();
+  }
+
+  formatPrometheus(): string {
+    return formatPrometheus(this.metricsData.snapshot());
+  }
+
+  /** Proxies connected now. */
+  connectedProxies(): ConnectedProxy[] {
+    return [...this.connections].map((c) => c.proxy);
+  }
+
+  /** Ends every stream with OK (proxies reconnect elsewhere) and stops listening. */
+  async stop(graceMs = 2000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const c of this.connections) {
+      if (!c.closed) c.stream.end();
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------------------- streams
+
+  private onStream(call: AdsServerStream): void {
+    let connection: AdsConnection | undefined;
+    const close = () => {
+      if (!connection || connection.closed) return;
+      connection.closed = true;
+      this.connections.delete(connection);
+      this.metricsData.connected = this.connections.size;
+      this.log('info', `ADS: disconnected ${connection.proxy.connectionId}`);
+    };
+    call.on('data', (request: DiscoveryRequest) => {
+      try {
+        if (!connection) {
+          connection = this.connect(call, request);
+          if (!connection) return;
+        }
+        this.onRequest(connection, request);
+      } catch (e) {
+        this.log('error', `ADS: request from ${connection?.proxy.connectionId ?? call.getPeer()} failed: ${(e as Error).stack ?? String(e)}`);
+      }
+    });
+    call.on('end', () => {
+      close();
+      call.end();
+    });
+    call.on('error', close);
+    call.on('cancelled', close);
+    call.on('close', close);
+  }
+
+  /** Validates the first request's node; ends the stream with INVALID_ARGUMENT when it is unusable. */
+  private connect(call: AdsServerStream, request: DiscoveryRequest): AdsConnection | undefined {
+    const reject = (details: string) => {
+      this.log('warn', `ADS: rejected stream from ${call.getPeer()}: ${details}`);
+      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details });
+      return undefined;
+    };
+    if (this.stopped) return reject('control plane is shutting down');
+    const node = request.node;
+    if (!node?.id) return reject('the first DiscoveryRequest on a stream must carry node.id');
+    let parsed;
+    try {
+      parsed = parseNodeId(node.id);
+    } catch (e) {
+      if (e instanceof ProxyIdError) return reject(e.message);
+      throw e;
+    }
+    this.connectionCounter += 1;
+    const proxy: ConnectedProxy = {
+      connectionId: `${node.id}-${this.connectionCounter}`,
+      nodeId: node.id,
+      node,
+      parsed,
+      metadata: node.metadata ?? {},
+      peer: call.getPeer(),
+      connectedAt: new Date(),
+    };
+    const connection = new AdsConnection(proxy, call);
+    this.connections.add(connection);
+    this.metricsData.connected = this.connections.size;
+    this.log('info', `ADS: new connection ${proxy.connectionId} from ${proxy.peer}`);
+    return connection;
+  }
+
+  private onRequest(connection: AdsConnection, request: DiscoveryRequest): void {
+    if (!request.type_url) {
+      this.log('warn', `ADS: ${connection.proxy.connectionId} sent a DiscoveryRequest without type_url; ignored`);
+      return;
+    }
+    const decision = connection.handleRequest(request);
+    const type = shortTypeName(request.type_url);
+    switch (decision.kind) {
+      case 'respond':
+        this.log('debug', `ADS:${type}: REQ ${connection.proxy.connectionId} (${decision.reason}) names=${request.resource_names.length}`);
+        this.send(connection, [request.type_url], { kind: 'request' }, true);
+        return;
+      case 'ack':
+        this.log('debug', `ADS:${type}: ACK ${connection.proxy.connectionId} version:${request.version_info} nonce:${decision.nonce}`);
+        this.settle(connection, decision.nonce);
+        return;
+      case 'nack':
+        this.metricsData.countReject(metricType(request.type_url));
+        connection.settle(decision.nack.nonce, false);
+        this.log('warn', `ADS:${type}: ACK ERROR ${connection.proxy.connectionId} code=${decision.nack.code}: ${decision.nack.message} (still running version "${decision.nack.versionInfo}")`);
+        return;
+      case 'stale':
+        // The proxy still accepted that older response; it counts for its push's convergence.
+        this.settle(connection, decision.nonce);
+        this.log('debug', `ADS:${type}: ${connection.proxy.connectionId} expired nonce ${decision.nonce}, sent ${decision.expected ?? 'none'}`);
+        return;
+    }
+  }
+
+  private settle(connection: AdsConnection, nonce: string): void {
+    const startedAt = connection.settle(nonce, true);
+    if (startedAt !== undefined) this.metricsData.observeConvergence(Math.max(0, Date.now() - startedAt) / 1000);
+  }
+
+  // ------------------------------------------------------------------------------ sending
+
+  private proxyState(connection: AdsConnection, push: P): S {
+    if (connection.state?.push !== push) {
+      connection.state = { push, value: this.options.generator.proxyState(connection.proxy, push) };
+    }
+    return connection.state.value as S;
+  }
+
+  private pack(typeUrl: string, resource: JsonObject | PackedAny): PackedAny {
+    if (isPacked(resource)) return resource;
+    const cached = this.packed.get(resource);
+    if (cached && cached.type_url === typeUrl) return cached;
+    const packed = { type_url: typeUrl, value: encodeResource(typeUrl, resource) };
+    this.packed.set(resource, packed);
+    return packed;
+  }
+
+  /** Generates and sends the given types; unless `force`, a type whose resources are unchanged is skipped. */
+  private send(connection: AdsConnection, typeUrls: string[], trigger: Trigger, force: boolean, round?: Convergence): void {
+    const push = this.currentPush;
+    if (!push || connection.closed) return;
+    const id = connection.proxy.connectionId;
+    let state: S;
+    try {
+      state = this.proxyState(connection, push);
+    } catch (e) {
+      const message = `proxy state for ${id} failed: ${(e as Error).message}`;
+      this.log('error', `ADS: ${message}`);
+      for (const t of typeUrls) {
+        const w = connection.watches.get(t);
+        if (w) w.generateError = message;
+      }
+      return;
+    }
+    for (const typeUrl of [...typeUrls].sort((a, b) => pushOrderIndex(a) - pushOrderIndex(b))) {
+      const watch = connection.watches.get(typeUrl);
+      if (!watch || (!watch.wildcard && watch.names.length === 0)) continue;
+      let resources: XdsResource[];
+      let packed: PackedAny[];
+      try {
+        resources = this.options.generator.generate({
+          proxy: connection.proxy,
+          state,
+          typeUrl,
+          resourceNames: watch.wildcard ? '*' : watch.names,
+          push,
+          trigger,
+        });
+        if (!watch.wildcard) {
+          const wanted = new Set(watch.names);
+          resources = resources.filter((r) => wanted.has(r.name));
+        }
+        packed = resources.map((r) => {
+          try {
+            return this.pack(typeUrl, r.resource);
+          } catch (e) {
+            throw new Error(`resource "${r.name}": ${(e as Error).message}`);
+          }
+        });
+      } catch (e) {
+        watch.generateError = (e as Error).message;
+        this.log('error', `ADS:${shortTypeName(typeUrl)}: cannot generate for ${id}: ${(e as Error).message}`);
+        continue;
+      }
+      const digest = this.digest(resources, packed);
+      if (!force && watch.nonceSent !== undefined && watch.digest === digest) continue;
+      const nonce = randomUUID();
+      const response: DiscoveryResponse = {
+        version_info: push.version,
+        resources: packed,
+        type_url: typeUrl,
+        nonce,
+        control_plane: { identifier: this.controlPlaneId },
+      };
+      connection.stream.write(response);
+      connection.recordSent(typeUrl, nonce, push.version, digest, packed.length);
+      round?.pending.add(nonce);
+      this.metricsData.countPush(metricType(typeUrl));
+      this.log('debug', `ADS:${shortTypeName(typeUrl)}: PUSH ${id} resources:${packed.length} version:${push.version} nonce:${nonce}`);
+    }
+  }
+
+  private digest(resources: readonly XdsResource[], packed: readonly PackedAny[]): string {
+    const order = resources.map((r, i) => i).sort((a, b) => (resources[a]!.name < resources[b]!.name ? -1 : resources[a]!.name > resources[b]!.name ? 1 : a - b));
+    const hash = createHash('sha256');
+    for (const i of order) {
+      hash.update(resources[i]!.name);
+      hash.update('\0');
+      hash.update(packed[i]!.value);
+      hash.update('\0');
+    }
+    return hash.digest('hex');
+  }
+}
