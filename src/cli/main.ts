@@ -57,6 +57,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   let exitCode = 0;
   const program = buildProgram(io, { contexts, setExitCode: (code) => { exitCode = code; } });
   try {
+    // Bare `skiff` is a request for help, as bare `kubectl` is: on stdout, exit 0.
+    if (argv.length <= 2) {
+      io.stdout.write(program.helpInformation());
+      return 0;
+    }
     await program.parseAsync(argv, { from: 'node' });
     return exitCode;
   } catch (e) {

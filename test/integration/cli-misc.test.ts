@@ -36,6 +36,10 @@ test('an unreachable control plane, unknown commands and options are one clear l
   assert.deepEqual([down.code, down.stdout, down.stderr], [1, '', 'error: cannot reach the Skiff control plane at http://127.0.0.1:9 (is `skiff up` running?)\n']);
   const apply = await run(['apply', '-f', fixture('bookinfo', 'networking', 'bookinfo-gateway.yaml')], { env });
   assert.deepEqual([apply.code, apply.stderr], [1, 'error: cannot reach the Skiff control plane at http://127.0.0.1:9 (is `skiff up` running?)\n']);
+  const bare = await run([]);
+  assert.equal(bare.code, 0);
+  assert.match(bare.stdout, /^Usage: skiff \[options\] \[command\]\n/);
+  assert.match(bare.stdout, /\n  apply \[options\] /);
   const unknown = await run(['frobnicate']);
   assert.deepEqual([unknown.code, unknown.stderr], [1, "error: unknown command 'frobnicate'\n"]);
   const option = await run(['get', 'vs', '--bogus']);
