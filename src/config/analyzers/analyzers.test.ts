@@ -180,7 +180,7 @@ const cases: Case[] = [
         code: 'IST0118', name: 'PortNameIsNotUnderNamingConvention', level: 'Info', resource: 'Service default/legacy', file: 'port-names.yaml', line: 10,
         message: "Port name web (port: 8080, targetPort: 8081) doesn't follow the naming convention of Istio port.",
       },
-      { code: 'IST0118', resource: 'Service default/legacy', line: 12, message: "Port name  (port: 9000, targetPort: 9000) doesn't follow the naming convention of Istio port." },
+      { code: 'IST0118', resource: 'Service default/unnamed', line: 31, message: "Port name  (port: 9000, targetPort: 9000) doesn't follow the naming convention of Istio port." },
     ],
   },
   {
