@@ -10,7 +10,7 @@ import { validateResource } from '../../config/validate.js';
 import type { ConfigStore, KindRef, WatchEvent, WatchListener } from './config-store.js';
 import { applyMergePatch } from './merge-patch.js';
 import {
-  deepFreeze, generationChanged, jsonCopy, kindKey, kindOf, objectKey, rfc3339, sameContent, withNamespaceDefaults,
+  builtinNamespace, deepFreeze, generationChanged, jsonCopy, kindKey, kindOf, objectKey, rfc3339, sameContent, withNamespaceDefaults,
 } from './object-meta.js';
 import {
   StoreError, alreadyExists, badRequest, conflict, invalid, namespaceNotFound, notFound,
@@ -136,12 +136,13 @@ export class ResourceStore implements ConfigStore {
       const info = this.knownKind(kind);
       const existing = this.get(info, namespace, name);
       if (!existing) throw notFound(info, name);
-      if (info === this.knownKind(NAMESPACE) && name === 'default') {
+      const isNamespace = info.group === '' && info.kind === 'Namespace';
+      if (isNamespace && name === 'default') {
         throw new StoreError('Forbidden', `namespaces "default" is forbidden: this namespace may not be deleted`, { name, group: '', kind: 'namespaces' });
       }
       // Deleting a Namespace deletes what is in it; each removal is its own event and version.
       const doomed: { info: KindInfo; obj: Resource }[] = [];
-      if (info.kind === 'Namespace' && info.group === '') {
+      if (isNamespace) {
         for (const k of NAMESPACED_KINDS) for (const obj of this.list(k, name)) doomed.push({ info: k, obj });
       }
       doomed.push({ info, obj: existing });
@@ -167,11 +168,7 @@ export class ResourceStore implements ConfigStore {
       const info = this.knownKind(NAMESPACE);
       for (const name of names) {
         if (this.get(info, undefined, name)) continue;
-        const ns = withNamespaceDefaults({
-          apiVersion: 'v1', kind: 'Namespace',
-          metadata: { name, uid: randomUUID(), creationTimestamp: rfc3339(this.now()), generation: 1 },
-        });
-        const stored = this.finish(ns, this.rv + 1);
+        const stored = deepFreeze(builtinNamespace(name, this.rv + 1, this.now()));
         await this.persist(stored);
         this.commit(info, 'ADDED', stored);
       }
