@@ -2,7 +2,6 @@
 // cleanly. Today that is the control plane (config store + API); the local runtime, xDS server and
 // gateways join here, so `up` stays the one command that runs everything.
 import type { Command } from 'commander';
-import { startControlPlane } from '../../control-plane/control-plane.js';
 import { action, type CommandDeps } from '../command-support.js';
 import type { CommandContext } from '../context.js';
 import { cliError } from '../cli-error.js';
@@ -32,6 +31,9 @@ async function runUp(ctx: CommandContext, flags: UpFlags): Promise<number> {
   const log = (m: string) => ctx.io.stderr.write(`${m}\n`);
   // Listen for Ctrl-C before anything starts: a signal during startup still stops cleanly.
   const shutdown = ctx.io.waitForShutdown();
+  // Loaded here, not at startup: the control plane (and soon xDS and the runtime) is the heaviest
+  // part of Skiff, and every other verb is a short-lived client that never needs it.
+  const { startControlPlane } = await import('../../control-plane/control-plane.js');
   let controlPlane;
   try {
     controlPlane = await startControlPlane({ home: ctx.home, apiPort: flags.apiPort, host: flags.host, log });
