@@ -18,7 +18,6 @@ export const secretBodySchema = strictObject({
   data: z.record(dataKey, base64Value).optional(),
   stringData: z.record(dataKey, z.string()).optional(),
   immutable: z.boolean().optional(),
-  status: z.unknown().optional(),
 }).superRefine((secret, ctx) => {
   const keys = new Set([...Object.keys(secret.data ?? {}), ...Object.keys(secret.stringData ?? {})]);
   for (const anyOf of REQUIRED_KEYS[secret.type ?? 'Opaque'] ?? []) {
