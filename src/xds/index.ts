@@ -13,6 +13,7 @@ export {
   unpackAny,
   validateResource,
 } from './codec.js';
+export { typeNameFromUrl } from './json-to-wire.js';
 export { protoLoadStats, protoRoot, findMessageType, type ProtoLoadStats } from './proto-root.js';
 export { ENVOY_PROTO_FILES } from './proto-files.js';
 export {
