@@ -1,10 +1,25 @@
 // Test helper: reads fixture files (or inline YAML) into analysis inputs, as the CLI does.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadYaml } from '../../yaml-loader.js';
 import type { AnalysisInput } from '../types.js';
 
-const HERE = fileURLToPath(new URL('.', import.meta.url));
+/**
+ * The YAML fixtures stay in the source tree; tests run both from it (tsx) and compiled (dist/), so
+ * they are found from the repo root (the nearest folder above holding package.json).
+ */
+function fixtureDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+  return join(dir, 'src', 'config', 'analyzers', 'testdata');
+}
+
+const FIXTURES = fixtureDir();
 
 /** Inputs from YAML text; a YAML syntax error fails the test at once. */
 export function inputsFrom(text: string, file: string): AnalysisInput[] {
@@ -23,7 +38,7 @@ export function fixture(...names: string[]): AnalysisInput[] {
   return names.flatMap((n) => {
     let inputs = parsed.get(n);
     if (!inputs) {
-      inputs = inputsFrom(readFileSync(`${HERE}${n}`, 'utf8'), n);
+      inputs = inputsFrom(readFileSync(join(FIXTURES, n), 'utf8'), n);
       parsed.set(n, inputs);
     }
     return inputs;
