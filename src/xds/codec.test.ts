@@ -167,3 +167,21 @@ test('decode rejects malformed bytes and unloaded Any types with a clear error',
   assert.match(e2.message, /acme\.Widget/);
   assert.throws(() => encodeResource('type.googleapis.com/acme.Widget', {}), /unknown message type acme\.Widget/);
 });
+
+test('maps keyed by integers round-trip (CEL checked expressions inside RBAC conditions)', () => {
+  const rbac = {
+    '@type': TYPE_URL.HTTP_RBAC,
+    rules: {
+      policies: {
+        p: {
+          permissions: [{ any: true }],
+          principals: [{ any: true }],
+          checked_condition: { reference_map: { '1': { name: 'request.path' }, '9007199254740993': { name: 'x' } }, expr: { id: '1', ident_expr: { name: 'request' } } },
+        },
+      },
+    },
+  };
+  assert.deepStrictEqual(unpackAny(packAny(rbac)), rbac);
+  const e = codecError(() => packAny({ ...rbac, rules: { policies: { p: { checked_condition: { reference_map: { one: { name: 'x' } } } } } } }));
+  assert.equal(e.path, 'rules.policies.p.checked_condition.reference_map.one');
+});

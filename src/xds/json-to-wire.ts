@@ -84,7 +84,7 @@ function mapKeyFromJson(keyType: string, key: string, path: FieldPath | undefine
     if (key !== 'true' && key !== 'false') throw new XdsCodecError(path, `expected map key true or false, got ${JSON.stringify(key)}`);
     return key;
   }
-  if (/64$/.test(keyType)) throw new XdsCodecError(path, `maps keyed by ${keyType} are not supported by the codec`);
+  // 64-bit keys stay decimal strings: protobufjs's encoder reads them through Long.fromString
   return String(scalarFromJson(keyType, key, path));
 }
 
