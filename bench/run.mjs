@@ -4,7 +4,7 @@
 // Plain ESM JavaScript, so it runs without a build; the Skiff parts load the compiled dist/.
 // Logs go to stderr; with --json, stdout carries exactly one JSON object.
 import { parseArgs } from 'node:util';
-import { cleanup, log } from './lib/processes.mjs';
+import { cleanup, interrupted, log } from './lib/processes.mjs';
 import { formatText } from './lib/report.mjs';
 import { runDataPlane, TARGET_NAMES } from './data-plane.mjs';
 
@@ -58,6 +58,7 @@ async function dataPlane(argv) {
     if (unknown.length > 0 || only.length === 0) fail(`--only: unknown target(s) ${unknown.join(', ') || '(none given)'}; choose from ${TARGET_NAMES.join(', ')}`);
   }
   const report = await runDataPlane({ seconds, only, rate });
+  if (interrupted()) return;
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
 }
 

@@ -37,8 +37,9 @@ export async function runConstantRate(url, { rate, seconds, connections, expectB
   if (res.code !== 0 || !result) throw new Error(`the constant-rate generator failed (${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
   const served = result.ok + result.non2xx + result.wrong_size;
   const cpu = pids.length > 0 && cpuStart !== undefined && cpuEnd !== undefined && served > 0 ? cpuEnd - cpuStart : undefined;
+  const { event, ...figures } = result;
   return {
-    ...result,
+    ...figures,
     // CPU-seconds per 1,000 requests equals vCPUs used per 1,000 requests per second.
     cpu_vcpu_per_1000rps: cpu === undefined ? null : round((cpu / served) * 1000, 4),
     cpu_seconds: cpu === undefined ? null : round(cpu, 2),

@@ -9,6 +9,12 @@ import { once } from 'node:events';
 const children = new Set();
 const tempDirs = new Set();
 let handlersInstalled = false;
+let stopping = false;
+
+/** True once Ctrl-C or SIGTERM arrived: results after that are partial and are not printed. */
+export function interrupted() {
+  return stopping;
+}
 
 /** Logs go to stderr: stdout is reserved for the result (`--json` prints exactly one object). */
 export function log(message) {
@@ -25,6 +31,7 @@ function installHandlers() {
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.once(signal, () => {
+      stopping = true;
       log(`${signal}: stopping every process the benchmark started`);
       cleanup().finally(() => process.exit(130));
     });

@@ -61,7 +61,7 @@ export function evaluate(results, rss1000) {
     added_latency_p99_vs_nginx: verdict(p99.value, TARGETS.addedLatencyVsNginx, '<=', p99.why),
     cpu_vcpu_per_1000rps: verdict(ok(skiff) ? skiff.cpu_vcpu_per_1000rps : null, TARGETS.cpuPer1000Rps, '<=', skiffMissing),
     rps_max_vs_nginx: verdict(rpsRatio, TARGETS.rpsVsNginx, '>=', skiffMissing ?? nginxMissing ?? (rpsRatio === null ? 'rps_max was not measured (wrk missing?)' : undefined)),
-    rss_mb_1000_services: verdict(rssValue, TARGETS.rss1000ServicesMb, '<=', rss1000?.error ?? 'not measured (skiff not selected)'),
+    rss_mb_1000_services: verdict(rssValue, TARGETS.rss1000ServicesMb, '<=', rss1000?.error ?? 'skiff not selected (--only)'),
   };
   return { comparisons, targets };
 }
