@@ -24,6 +24,17 @@ export function formatFieldPath(path: FieldPath | undefined): string {
   return out;
 }
 
+/** How a wrong value reads in an error: `number 7`, `the string "10"`, `an array`. */
+export function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'bytes';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
 export class XdsCodecError extends Error {
   /** Field path inside the converted object, '' for the object itself. */
   readonly path: string;

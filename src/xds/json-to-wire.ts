@@ -4,7 +4,7 @@
 // not loaded is an XdsCodecError naming the field path.
 
 import protobuf from 'protobufjs';
-import { childPath, type FieldPath, XdsCodecError } from './codec-error.js';
+import { childPath, describeJson, type FieldPath, XdsCodecError } from './codec-error.js';
 import type { PackedAny } from './json-types.js';
 import { type FieldInfo, messageFields } from './message-fields.js';
 import { findMessageType } from './proto-root.js';
@@ -16,12 +16,6 @@ type Wire = Record<string, unknown>;
 const ANY = '.google.protobuf.Any';
 const VALUE = '.google.protobuf.Value';
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Uint8Array) return 'bytes';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
@@ -35,7 +29,7 @@ export function typeNameFromUrl(typeUrl: string): string {
 /** The loaded message type for an Any's type URL, or an error naming the URL. */
 export function messageTypeForUrl(typeUrl: unknown, path: FieldPath | undefined): protobuf.Type {
   if (typeof typeUrl !== 'string' || !typeUrl.includes('/')) {
-    throw new XdsCodecError(path, `expected a type URL such as "type.googleapis.com/envoy.config.cluster.v3.Cluster", got ${describe(typeUrl)}`);
+    throw new XdsCodecError(path, `expected a type URL such as "type.googleapis.com/envoy.config.cluster.v3.Cluster", got ${describeJson(typeUrl)}`);
   }
   const type = findMessageType(typeNameFromUrl(typeUrl));
   if (!type) throw new XdsCodecError(path, `unknown type URL ${typeUrl}: Skiff does not load a proto defining ${typeNameFromUrl(typeUrl)}`);
@@ -54,7 +48,7 @@ function isPackedAny(value: Record<string, unknown>): boolean {
 }
 
 function anyToWire(json: unknown, path: FieldPath | undefined): Wire {
-  if (!isPlainObject(json)) throw new XdsCodecError(path, `expected an object with "@type" (google.protobuf.Any), got ${describe(json)}`);
+  if (!isPlainObject(json)) throw new XdsCodecError(path, `expected an object with "@type" (google.protobuf.Any), got ${describeJson(json)}`);
   // Already-packed Anys pass through, so a resource encoded once can be reused.
   if (isPackedAny(json)) return json;
   const typeUrl = json['@type'];
@@ -107,7 +101,7 @@ function messageToWireAny(type: protobuf.Type, json: unknown, path: FieldPath | 
  * belongs to the Any around the message.
  */
 export function messageToWire(type: protobuf.Type, json: unknown, path: FieldPath | undefined, insideAny: boolean): Wire {
-  if (!isPlainObject(json)) throw new XdsCodecError(path, `expected an object (${type.fullName.slice(1)}), got ${describe(json)}`);
+  if (!isPlainObject(json)) throw new XdsCodecError(path, `expected an object (${type.fullName.slice(1)}), got ${describeJson(json)}`);
   const { byName } = messageFields(type);
   const out: Wire = {};
   const seen = new Map<string, string>();
@@ -146,7 +140,7 @@ export function messageToWire(type: protobuf.Type, json: unknown, path: FieldPat
 function fieldToWire(info: FieldInfo, value: unknown, path: FieldPath): unknown {
   const { field } = info;
   if (field.map) {
-    if (!isPlainObject(value)) throw new XdsCodecError(path, `expected an object (map), got ${describe(value)}`);
+    if (!isPlainObject(value)) throw new XdsCodecError(path, `expected an object (map), got ${describeJson(value)}`);
     const keyType = (field as unknown as protobuf.MapField).keyType;
     const map: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
@@ -157,7 +151,7 @@ function fieldToWire(info: FieldInfo, value: unknown, path: FieldPath): unknown 
     return map;
   }
   if (field.repeated) {
-    if (!Array.isArray(value)) throw new XdsCodecError(path, `expected an array, got ${describe(value)}`);
+    if (!Array.isArray(value)) throw new XdsCodecError(path, `expected an array, got ${describeJson(value)}`);
     return value.map((v, i) => {
       const elementPath = childPath(path, i);
       if (v === null || v === undefined) throw new XdsCodecError(elementPath, 'array elements cannot be null');

@@ -3,7 +3,7 @@
 // bytes as base64, non-finite floats as "NaN"/"Infinity", enums by name).
 
 import protobuf from 'protobufjs';
-import { type FieldPath, XdsCodecError } from './codec-error.js';
+import { describeJson, type FieldPath, XdsCodecError } from './codec-error.js';
 import type { JsonValue } from './json-types.js';
 
 const INT32_RANGE: Record<string, [number, number]> = {
@@ -35,17 +35,9 @@ const Long = protobuf.util.Long as unknown as {
 const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
 const INTEGER_TEXT = /^-?\d+$/;
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `${typeof value} ${String(value)}`;
-}
 
 function fail(path: FieldPath | undefined, expected: string, value: unknown): never {
-  throw new XdsCodecError(path, `expected ${expected}, got ${describe(value)}`);
+  throw new XdsCodecError(path, `expected ${expected}, got ${describeJson(value)}`);
 }
 
 function parseInteger(value: unknown, type: string, path: FieldPath | undefined): bigint {

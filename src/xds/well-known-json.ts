@@ -3,7 +3,7 @@
 // (the bare scalar) and FieldMask ("a.b,fooBar"). Any is handled by the walkers since it recurses.
 
 import protobuf from 'protobufjs';
-import { childPath, type FieldPath, XdsCodecError } from './codec-error.js';
+import { childPath, describeJson, type FieldPath, XdsCodecError } from './codec-error.js';
 import type { JsonObject, JsonValue } from './json-types.js';
 import { fieldById, lowerCamelCase } from './message-fields.js';
 import { isDefaultScalar, scalarFromJson, scalarToJson } from './scalar-json.js';
@@ -42,12 +42,6 @@ function fail(path: FieldPath | undefined, detail: string): never {
   throw new XdsCodecError(path, detail);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return JSON.stringify(value);
-}
 
 // ---------------------------------------------------------------------------------- Duration
 
@@ -56,7 +50,7 @@ const DURATION = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/;
 
 export function parseDuration(value: unknown, path: FieldPath | undefined): { seconds: bigint; nanos: number } {
   const m = typeof value === 'string' ? DURATION.exec(value) : null;
-  if (!m) fail(path, `expected a duration such as "10s" or "0.250s", got ${describe(value)}`);
+  if (!m) fail(path, `expected a duration such as "10s" or "0.250s", got ${describeJson(value)}`);
   const sign = m[1] ? -1 : 1;
   const seconds = BigInt(m[2]!);
   const nanos = m[3] ? Number(m[3].padEnd(9, '0')) : 0;
@@ -86,7 +80,7 @@ const MAX_TIMESTAMP_SECONDS = 253402300799; // 9999-12-31T23:59:59Z
 
 export function parseTimestamp(value: unknown, path: FieldPath | undefined): { seconds: number; nanos: number } {
   const m = typeof value === 'string' ? TIMESTAMP.exec(value) : null;
-  if (!m) fail(path, `expected an RFC 3339 timestamp such as "2024-01-02T03:04:05Z", got ${describe(value)}`);
+  if (!m) fail(path, `expected an RFC 3339 timestamp such as "2024-01-02T03:04:05Z", got ${describeJson(value)}`);
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
@@ -217,7 +211,7 @@ export function specialToWire(type: protobuf.Type, json: unknown, path: FieldPat
     case '.google.protobuf.Timestamp':
       return parseTimestamp(json, path);
     case '.google.protobuf.FieldMask': {
-      if (typeof json !== 'string') fail(path, `expected a field mask such as "name,fooBar", got ${describe(json)}`);
+      if (typeof json !== 'string') fail(path, `expected a field mask such as "name,fooBar", got ${describeJson(json)}`);
       const paths = json === '' ? [] : json.split(',').map((p) => p.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
       return { paths };
     }
@@ -225,11 +219,11 @@ export function specialToWire(type: protobuf.Type, json: unknown, path: FieldPat
       return valueToWire(type, json, path);
     case '.google.protobuf.Struct':
       if (json === null || typeof json !== 'object' || Array.isArray(json) || json instanceof Uint8Array) {
-        fail(path, `expected a JSON object (google.protobuf.Struct), got ${describe(json)}`);
+        fail(path, `expected a JSON object (google.protobuf.Struct), got ${describeJson(json)}`);
       }
       return structToWire(structTypes(type).value, json as Record<string, unknown>, path);
     case '.google.protobuf.ListValue':
-      if (!Array.isArray(json)) fail(path, `expected a JSON array (google.protobuf.ListValue), got ${describe(json)}`);
+      if (!Array.isArray(json)) fail(path, `expected a JSON array (google.protobuf.ListValue), got ${describeJson(json)}`);
       return listToWire(structTypes(type).value, json, path);
   }
   return fail(path, `${type.fullName} has no special JSON form`);

@@ -271,7 +271,10 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
   }
 
   private pack(typeUrl: string, resource: JsonObject | PackedAny): PackedAny {
-    if (isPacked(resource)) return resource;
+    if (isPacked(resource)) {
+      if (resource.type_url !== typeUrl) throw new Error(`is packed as ${resource.type_url}, not ${typeUrl}`);
+      return resource;
+    }
     const cached = this.packed.get(resource);
     if (cached && cached.type_url === typeUrl) return cached;
     const packed = { type_url: typeUrl, value: encodeResource(typeUrl, resource) };
