@@ -5,13 +5,6 @@ import { TYPE_URL } from '../../xds/type-urls.js';
 
 export type Json = Record<string, unknown>;
 
-export class TranslationError extends Error {
-  constructor(readonly resource: string, readonly path: string, message: string) {
-    super(`${resource}: ${path}: ${message}`);
-    this.name = 'TranslationError';
-  }
-}
-
 /**
  * An Istio duration (`10s`, `1.5s`, `100ms`, `1h`) in protobuf JSON form (`10s`, `1.500s`,
  * `0.100s`, `3600s`). Throws on a string that is not a duration (validation rejects those first).
