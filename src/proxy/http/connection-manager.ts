@@ -1,0 +1,123 @@
+// The HTTP connection manager of one filter chain: a node:http server that never listens itself —
+// the listener hands it connections (accepted sockets, CONNECT tunnels) — and turns each request
+// into an HttpStream. HTTP/1.1 keep-alive is node's; idle and header timeouts come from config.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { HttpConnectionManagerConfig } from '../config/http-connection-manager.js';
+import type { RouteConfiguration } from '../config/route-configuration.js';
+import type { Stat } from '../telemetry/stats.js';
+import type { ProxyContext } from './proxy-context.js';
+import { HttpStream, type OriginalDestination } from './stream.js';
+import { proxyWebSocket } from './websocket.js';
+
+interface HcmStats {
+  rqTotal: Stat;
+  rqActive: Stat;
+  rqCompleted: Stat;
+  rq1xx: Stat;
+  rq2xx: Stat;
+  rq3xx: Stat;
+  rq4xx: Stat;
+  rq5xx: Stat;
+  cxTotal: Stat;
+  cxActive: Stat;
+  noRoute: Stat;
+}
+
+/** Original destination of a socket handed over by the explicit proxy (CONNECT tunnels). */
+const socketDestination = new WeakMap<object, OriginalDestination>();
+
+export class HttpConnectionManager {
+  readonly server: Server;
+  private readonly stats: HcmStats;
+
+  constructor(
+    readonly config: HttpConnectionManagerConfig,
+    readonly proxy: ProxyContext,
+    /** The listener's traffic_direction: Istio metrics report INBOUND as `destination`. */
+    readonly direction: 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND' = 'UNSPECIFIED',
+  ) {
+    this.server = createServer({ requireHostHeader: false }, (req, res) => this.handle(req, res, socketDestination.get(req.socket)));
+    this.server.keepAliveTimeout = config.idleTimeoutMs > 0 ? config.idleTimeoutMs : 0;
+    this.server.headersTimeout = config.requestHeadersTimeoutMs > 0 ? config.requestHeadersTimeoutMs : 60_000;
+    this.server.requestTimeout = config.requestTimeoutMs;
+    this.server.timeout = config.streamIdleTimeoutMs;
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      proxyWebSocket(this, req, socket, head);
+    });
+    this.server.on('clientError', (_err, socket: Duplex) => {
+      // Malformed requests get Envoy's 400 and the connection closes (DPE).
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    const c = (suffix: string) => proxy.stats.scoped('counter', 'http', 'http_conn_manager_prefix', config.statPrefix, suffix);
+    const g = (suffix: string) => proxy.stats.scoped('gauge', 'http', 'http_conn_manager_prefix', config.statPrefix, suffix);
+    this.stats = {
+      rqTotal: c('downstream_rq_total'),
+      rqActive: g('downstream_rq_active'),
+      rqCompleted: c('downstream_rq_completed'),
+      rq1xx: c('downstream_rq_1xx'),
+      rq2xx: c('downstream_rq_2xx'),
+      rq3xx: c('downstream_rq_3xx'),
+      rq4xx: c('downstream_rq_4xx'),
+      rq5xx: c('downstream_rq_5xx'),
+      cxTotal: c('downstream_cx_total'),
+      cxActive: g('downstream_cx_active'),
+      noRoute: c('no_route'),
+    };
+    this.server.on('connection', (socket: Duplex) => {
+      this.stats.cxTotal.value++;
+      this.stats.cxActive.value++;
+      socket.once('close', () => {
+        this.stats.cxActive.value--;
+      });
+    });
+  }
+
+  /** Serves a connection accepted by a listener (or a CONNECT tunnel's inner stream). */
+  acceptConnection(socket: Duplex, destination?: OriginalDestination): void {
+    if (destination) socketDestination.set(socket, destination);
+    this.server.emit('connection', socket);
+  }
+
+  routeConfiguration(): RouteConfiguration | undefined {
+    const source = this.config.routeSource;
+    return source.kind === 'inline' ? source.config : this.proxy.current.routes.get(source.name)?.value;
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, destination?: OriginalDestination): void {
+    this.stats.rqTotal.value++;
+    this.stats.rqActive.value++;
+    const stream = new HttpStream(this, req, res, destination);
+    res.once('close', stream.onClose);
+    stream.run();
+  }
+
+  noteNoRoute(): void {
+    this.stats.noRoute.value++;
+  }
+
+  onStreamComplete(stream: HttpStream): void {
+    const s = this.stats;
+    s.rqActive.value--;
+    s.rqCompleted.value++;
+    const code = stream.responseCode;
+    if (code >= 500) s.rq5xx.value++;
+    else if (code >= 400) s.rq4xx.value++;
+    else if (code >= 300) s.rq3xx.value++;
+    else if (code >= 200) s.rq2xx.value++;
+    else if (code >= 100) s.rq1xx.value++;
+    if (this.config.accessLogs.length > 0) this.proxy.accessLog.log(this.config.accessLogs, stream);
+    this.proxy.onStreamComplete?.(stream);
+  }
+
+  /** Stops taking new requests on idle connections; busy ones finish (drain). */
+  drain(): void {
+    this.server.closeIdleConnections();
+  }
+
+  closeAll(): void {
+    this.server.closeAllConnections();
+  }
+}

@@ -1,0 +1,60 @@
+// WebSocket upgrades (HCM upgrade_configs websocket): the request is routed like any other, then
+// the raw connection is tunnelled to the chosen endpoint, handshake included.
+
+import { connect } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { findRoute, findVirtualHost } from '../config/route-configuration.js';
+import type { HttpConnectionManager } from './connection-manager.js';
+
+function reject(socket: Duplex, status: number, reason: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+  else socket.destroy();
+}
+
+export function proxyWebSocket(hcm: HttpConnectionManager, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+  if (!hcm.config.websocketUpgrade || upgrade !== 'websocket') {
+    reject(socket, 403, 'Forbidden');
+    return;
+  }
+  const rc = hcm.routeConfiguration();
+  const authority = (req.headers.host ?? '').toLowerCase();
+  const vh = rc && findVirtualHost(rc, authority);
+  const route = vh && findRoute(vh, {
+    method: req.method ?? 'GET', path: req.url ?? '/', authority, scheme: 'http',
+    headers: req.headers as Record<string, string | string[] | undefined>, remoteAddress: req.socket.remoteAddress ?? '',
+  });
+  const clusterName = route?.action?.cluster ?? route?.action?.weightedClusters?.clusters[0]?.name;
+  const cluster = clusterName ? hcm.proxy.clusters.get(clusterName) : undefined;
+  if (!route || !cluster) {
+    reject(socket, route ? 503 : 404, route ? 'Service Unavailable' : 'Not Found');
+    return;
+  }
+  const host = cluster.chooseHost(undefined, 0);
+  if (!host) {
+    reject(socket, 503, 'Service Unavailable');
+    return;
+  }
+  const upstream = connect({ host: host.address, port: host.port });
+  let head0 = `${req.method} ${req.url} HTTP/1.1\r\n`;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) head0 += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+  head0 += '\r\n';
+  upstream.once('connect', () => {
+    upstream.write(head0);
+    if (head.length > 0) upstream.write(head);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  });
+  const close = () => {
+    upstream.destroy();
+    socket.destroy();
+  };
+  upstream.on('error', () => {
+    if (!upstream.readyState || upstream.connecting) reject(socket, 503, 'Service Unavailable');
+    close();
+  });
+  socket.on('error', close);
+  socket.on('close', () => upstream.destroy());
+  upstream.on('close', () => socket.destroy());
+}

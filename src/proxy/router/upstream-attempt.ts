@@ -1,0 +1,89 @@
+// One try of a request against one host: an undici dispatch handler that reports to its owner.
+// Once the owner discards a try (retry, timeout, downstream reset) every later event is ignored.
+
+import type { Dispatcher } from 'undici';
+import type { Host } from '../upstream/host.js';
+import type { AttemptFailure } from './retry-state.js';
+
+type DispatchController = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
+
+export interface AttemptOwner {
+  onAttemptStarted(attempt: UpstreamAttempt): void;
+  onAttemptHeaders(attempt: UpstreamAttempt, status: number, headers: Record<string, string | string[]>): void;
+  onAttemptData(attempt: UpstreamAttempt, chunk: Buffer): void;
+  onAttemptEnd(attempt: UpstreamAttempt, trailers: Record<string, string | string[]>): void;
+  onAttemptError(attempt: UpstreamAttempt, failure: AttemptFailure, err: Error): void;
+}
+
+const CONNECT_FAILURE_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL',
+]);
+
+export function classifyFailure(err: Error, started: boolean): AttemptFailure {
+  const code = (err as { code?: string }).code;
+  if (code !== undefined && CONNECT_FAILURE_CODES.has(code)) return 'connect-failure';
+  if (!started && code === 'ECONNRESET') return 'connect-failure';
+  if (code === 'ERR_HTTP2_STREAM_ERROR' && /REFUSED_STREAM/.test(err.message)) return 'refused-stream';
+  return 'reset';
+}
+
+export class UpstreamAttempt implements Dispatcher.DispatchHandler {
+  controller: DispatchController | undefined;
+  /** The request reached a connection (it was pending until then). */
+  started = false;
+  discarded = false;
+  /** Whether this try counted as pending in the circuit breaker. */
+  pendingCounted = false;
+  /** The owner released this try's in-flight counts. */
+  released = false;
+  readonly startedAt = performance.now();
+
+  constructor(
+    private readonly owner: AttemptOwner,
+    readonly host: Host,
+    readonly isRetry: boolean,
+  ) {}
+
+  /** Drops this try: aborts it now, or as soon as undici hands it a connection. */
+  discard(): void {
+    if (this.discarded) return;
+    this.discarded = true;
+    this.controller?.abort(new Error('upstream attempt discarded by the proxy'));
+  }
+
+  onRequestStart(controller: DispatchController): void {
+    this.controller = controller;
+    if (this.discarded) {
+      controller.abort(new Error('upstream attempt discarded by the proxy'));
+      return;
+    }
+    this.started = true;
+    this.owner.onAttemptStarted(this);
+  }
+
+  onResponseStart(controller: DispatchController, statusCode: number, headers: Record<string, string | string[]>): void {
+    // 1xx informational responses (100 Continue) are not forwarded; the final response follows.
+    if (this.discarded || statusCode < 200) return;
+    this.owner.onAttemptHeaders(this, statusCode, headers);
+  }
+
+  onResponseData(_controller: DispatchController, chunk: Buffer): void {
+    if (!this.discarded) this.owner.onAttemptData(this, chunk);
+  }
+
+  onResponseEnd(_controller: DispatchController, trailers: Record<string, string | string[]>): void {
+    if (!this.discarded) this.owner.onAttemptEnd(this, trailers);
+  }
+
+  onResponseError(_controller: DispatchController, err: Error): void {
+    if (!this.discarded) this.owner.onAttemptError(this, classifyFailure(err, this.started), err);
+  }
+
+  pause(): void {
+    this.controller?.pause();
+  }
+
+  resume(): void {
+    this.controller?.resume();
+  }
+}
