@@ -38,7 +38,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const store = await openPersistentStore({ home: options.home, log });
   let api;
   try {
-    api = await startApiServer({ store, host: options.host, port: options.apiPort, log });
+    api = await startApiServer({ store, host: options.host, port: options.apiPort, log, logRoot: join(options.home, 'logs') });
   } catch (e) {
     await store.close();
     throw e;

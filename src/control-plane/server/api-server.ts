@@ -9,6 +9,7 @@ import { isStoreError } from '../store/store-error.js';
 import { DEFAULT_BODY_LIMIT } from './api-body.js';
 import { discoveryDocument, versionDocument } from './api-discovery.js';
 import { handleResource } from './api-resources.js';
+import { parsePodLogPath, servePodLog } from './api-pod-logs.js';
 import { sendError, sendJson, sendText } from './api-respond.js';
 import { parseApiPath } from './api-routes.js';
 import { methodNotAllowed, pathNotFound } from './api-status.js';
@@ -25,6 +26,11 @@ export interface ApiServerOptions {
   /** Largest accepted request body; 4 MiB by default. */
   bodyLimit?: number;
   log?: (message: string) => void;
+  /**
+   * Where the local runtime writes container logs (`<logRoot>/<ns>/<pod>/<container>.log`), served
+   * at `/api/v1/namespaces/{ns}/pods/{name}/log`; unset, that path answers ServiceUnavailable.
+   */
+  logRoot?: string;
 }
 
 /** Serves one request under a mounted prefix. */
@@ -55,6 +61,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (path === '/healthz' || path === '/livez' || path === '/readyz') return getOnly(req, () => sendText(res, 200, 'ok'));
     if (path === '/version') return getOnly(req, () => sendJson(res, 200, versionDocument(), true));
     if (path !== '/api' && path !== '/apis' && !path.startsWith('/api/') && !path.startsWith('/apis/')) throw pathNotFound();
+    const podLog = parsePodLogPath(path);
+    if (podLog) return servePodLog({ store: options.store, logRoot: options.logRoot, streams: watches }, req, res, podLog, url.searchParams);
     const api = parseApiPath(path);
     if (api.type === 'resource') return handleResource(ctx, req, res, api, url.searchParams);
     return getOnly(req, () => sendJson(res, 200, discoveryDocument(api), true));
