@@ -50,7 +50,7 @@ export function localityLbEndpoints(push: PushContext, proxy: Proxy, service: Se
     list.push(ep);
     groups.set(key, list);
   }
-  const entries = [...groups.entries()];
+  const entries = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
   const out: Json[] = entries.map(([locality, list]) => ({
     locality: localityJson(parseLocality(locality)),
     lb_endpoints: list.map((ep) => lbEndpoint(ep, ep.workload.healthy)),
