@@ -3,6 +3,7 @@
 import { groupKind } from '../../config/kinds.js';
 import type { Resource } from '../../config/resource.js';
 import { age } from './age.js';
+import { podSummary } from './pod-columns.js';
 
 export interface Column {
   header: string;
@@ -60,28 +61,6 @@ function serviceExternalIp(o: Resource): string {
   return external.length > 0 ? external.join(',') : '<none>';
 }
 
-function podContainers(o: Resource): Obj[] {
-  return Array.isArray(spec(o).containers) ? (spec(o).containers as Obj[]) : [];
-}
-
-function podReady(o: Resource): string {
-  const statuses = Array.isArray(status(o).containerStatuses) ? (status(o).containerStatuses as Obj[]) : [];
-  return `${statuses.filter((s) => s.ready === true).length}/${podContainers(o).length}`;
-}
-
-function podStatus(o: Resource): string {
-  const st = status(o);
-  if (o.metadata.deletionTimestamp) return 'Terminating';
-  const waiting = (Array.isArray(st.containerStatuses) ? (st.containerStatuses as Obj[]) : []).find((s) => s.state?.waiting?.reason);
-  if (waiting) return String(waiting.state.waiting.reason);
-  return String(st.reason ?? st.phase ?? 'Pending');
-}
-
-function podRestarts(o: Resource): string {
-  const statuses = Array.isArray(status(o).containerStatuses) ? (status(o).containerStatuses as Obj[]) : [];
-  return String(statuses.reduce((n, s) => n + (typeof s.restartCount === 'number' ? s.restartCount : 0), 0));
-}
-
 function deploymentReady(o: Resource): string {
   const replicas = typeof spec(o).replicas === 'number' ? spec(o).replicas : 1;
   return `${status(o).readyReplicas ?? 0}/${replicas}`;
@@ -124,9 +103,9 @@ const COLUMNS: Record<string, Column[]> = {
     { header: 'SELECTOR', value: (o) => formatSelector(spec(o).selector?.matchLabels), wide: true },
   ],
   Pod: [
-    { header: 'READY', value: podReady },
-    { header: 'STATUS', value: podStatus },
-    { header: 'RESTARTS', value: podRestarts },
+    { header: 'READY', value: (o, now) => podSummary(o, now).ready },
+    { header: 'STATUS', value: (o, now) => podSummary(o, now).status },
+    { header: 'RESTARTS', value: (o, now) => podSummary(o, now).restarts },
     ageColumn,
     { header: 'IP', value: (o) => String(status(o).podIP ?? '<none>'), wide: true },
     { header: 'NODE', value: (o) => String(spec(o).nodeName ?? '<none>'), wide: true },

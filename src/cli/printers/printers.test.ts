@@ -67,7 +67,7 @@ test('core kinds: Service, Deployment, Pod, Namespace, ServiceAccount columns', 
   const deploy: Resource = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'reviews-v1', creationTimestamp: created }, spec: { replicas: 2 } };
   assert.equal(resourceTable(resolveKindName('deploy')!, [deploy], { withNamespace: false, withKind: false, wide: false, now }),
     'NAME         READY   UP-TO-DATE   AVAILABLE   AGE\nreviews-v1   0/2     0            0           45s\n');
-  const pod: Resource = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reviews-v1-abc', creationTimestamp: created }, spec: { containers: [{ name: 'reviews' }, { name: 'istio-proxy' }] }, status: { phase: 'Running', podIP: '127.0.0.1', containerStatuses: [{ ready: true, restartCount: 1 }, { ready: true, restartCount: 0 }] } };
+  const pod: Resource = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reviews-v1-abc', creationTimestamp: created }, spec: { containers: [{ name: 'reviews' }, { name: 'istio-proxy' }] }, status: { phase: 'Running', podIP: '127.0.0.1', containerStatuses: [{ ready: true, restartCount: 1, state: { running: {} } }, { ready: true, restartCount: 0, state: { running: {} } }] } };
   assert.equal(resourceTable(resolveKindName('po')!, [pod], { withNamespace: false, withKind: false, wide: false, now }),
     'NAME             READY   STATUS    RESTARTS   AGE\nreviews-v1-abc   2/2     Running   1          45s\n');
   const ns: Resource = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bookinfo', creationTimestamp: created } };
