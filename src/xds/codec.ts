@@ -7,6 +7,7 @@ import type { AnyJson, JsonObject, JsonValue, PackedAny } from './json-types.js'
 import { jsonToPackedAny, jsonToWire, messageToWire, typeNameFromUrl } from './json-to-wire.js';
 import { findMessageType } from './proto-root.js';
 import { decodeWire, packedAnyToJson, wireToJson } from './wire-to-json.js';
+import { nameOf } from './message-fields.js';
 
 function withRoot<T>(rootType: string, run: () => T): T {
   try {
@@ -48,7 +49,7 @@ export function decodeMessage(typeName: string, bytes: Uint8Array): JsonValue {
  */
 export function encodeResource(typeUrl: string, obj: unknown): Buffer {
   const type = typeForUrl(typeUrl);
-  const rootType = type.fullName.slice(1);
+  const rootType = nameOf(type).slice(1);
   return withRoot(rootType, () => {
     if (typeof obj === 'object' && obj !== null && '@type' in obj) {
       const declared = (obj as Record<string, unknown>)['@type'];
@@ -62,7 +63,7 @@ export function encodeResource(typeUrl: string, obj: unknown): Buffer {
 /** Decodes an xDS resource named by its type URL into proto3 JSON (without `@type`). */
 export function decodeResource(typeUrl: string, bytes: Uint8Array): JsonObject {
   const type = typeForUrl(typeUrl);
-  const rootType = type.fullName.slice(1);
+  const rootType = nameOf(type).slice(1);
   return withRoot(rootType, () => {
     const json = wireToJson(type, decodeWire(type, bytes, undefined));
     if (json === null || typeof json !== 'object' || Array.isArray(json)) {

@@ -6,7 +6,7 @@
 import protobuf from 'protobufjs';
 import { childPath, describeJson, type FieldPath, XdsCodecError } from './codec-error.js';
 import type { PackedAny } from './json-types.js';
-import { type FieldInfo, messageFields } from './message-fields.js';
+import { type FieldInfo, messageFields, nameOf } from './message-fields.js';
 import { findMessageType } from './proto-root.js';
 import { enumFromJson, isDefaultScalar, scalarFromJson } from './scalar-json.js';
 import { hasSpecialJson, specialToWire } from './well-known-json.js';
@@ -59,13 +59,13 @@ function anyToWire(json: unknown, path: FieldPath | undefined): Wire {
 
 function encodeAnyBody(type: protobuf.Type, json: Record<string, unknown>, path: FieldPath | undefined): Uint8Array {
   let wire: Wire;
-  if (hasSpecialJson(type) || type.fullName === ANY) {
+  if (hasSpecialJson(type) || nameOf(type) === ANY) {
     for (const key of Object.keys(json)) {
       if (key !== '@type' && key !== 'value') {
-        throw new XdsCodecError(childPath(path, key), `unknown field: an Any holding ${type.fullName.slice(1)} takes only "@type" and "value"`);
+        throw new XdsCodecError(childPath(path, key), `unknown field: an Any holding ${nameOf(type).slice(1)} takes only "@type" and "value"`);
       }
     }
-    wire = type.fullName === ANY ? anyToWire(json['value'], childPath(path, 'value')) : specialToWire(type, json['value'], childPath(path, 'value'));
+    wire = nameOf(type) === ANY ? anyToWire(json['value'], childPath(path, 'value')) : specialToWire(type, json['value'], childPath(path, 'value'));
   } else {
     wire = messageToWire(type, json, path, true);
   }
@@ -91,7 +91,7 @@ function elementToWire(info: FieldInfo, value: unknown, path: FieldPath | undefi
 }
 
 function messageToWireAny(type: protobuf.Type, json: unknown, path: FieldPath | undefined): Wire {
-  if (type.fullName === ANY) return anyToWire(json, path);
+  if (nameOf(type) === ANY) return anyToWire(json, path);
   if (hasSpecialJson(type)) return specialToWire(type, json, path);
   return messageToWire(type, json, path, false);
 }
@@ -101,7 +101,7 @@ function messageToWireAny(type: protobuf.Type, json: unknown, path: FieldPath | 
  * belongs to the Any around the message.
  */
 export function messageToWire(type: protobuf.Type, json: unknown, path: FieldPath | undefined, insideAny: boolean): Wire {
-  if (!isPlainObject(json)) throw new XdsCodecError(path, `expected an object (${type.fullName.slice(1)}), got ${describeJson(json)}`);
+  if (!isPlainObject(json)) throw new XdsCodecError(path, `expected an object (${nameOf(type).slice(1)}), got ${describeJson(json)}`);
   const { byName } = messageFields(type);
   const out: Wire = {};
   const seen = new Map<string, string>();
@@ -110,18 +110,18 @@ export function messageToWire(type: protobuf.Type, json: unknown, path: FieldPat
     const value = json[key];
     if (key === '@type') {
       if (insideAny) continue;
-      throw new XdsCodecError(childPath(path, key), `"@type" belongs only in a google.protobuf.Any, not in ${type.fullName.slice(1)}`);
+      throw new XdsCodecError(childPath(path, key), `"@type" belongs only in a google.protobuf.Any, not in ${nameOf(type).slice(1)}`);
     }
     const info = byName.get(key);
     const fieldPath = childPath(path, key);
     if (!info) {
       const close = closeField(type, key);
-      throw new XdsCodecError(fieldPath, `unknown field in ${type.fullName.slice(1)}${close ? ` (did you mean "${close}"?)` : ''}`);
+      throw new XdsCodecError(fieldPath, `unknown field in ${nameOf(type).slice(1)}${close ? ` (did you mean "${close}"?)` : ''}`);
     }
     const earlier = seen.get(info.protoName);
     if (earlier !== undefined) throw new XdsCodecError(fieldPath, `field given twice, as "${earlier}" and "${key}"`);
     seen.set(info.protoName, key);
-    const isValueField = info.field.resolvedType instanceof protobuf.Type && info.field.resolvedType.fullName === VALUE;
+    const isValueField = info.field.resolvedType instanceof protobuf.Type && nameOf(info.field.resolvedType) === VALUE;
     // proto3 JSON: null means "not set", except in a google.protobuf.Value where it is NULL_VALUE.
     if (value === undefined || (value === null && !(isValueField && !info.field.repeated && !info.field.map))) continue;
     if (info.oneof) {

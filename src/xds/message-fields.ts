@@ -24,6 +24,17 @@ export interface MessageFields {
 }
 
 const cache = new WeakMap<protobuf.Type, MessageFields>();
+const names = new WeakMap<protobuf.ReflectionObject, string>();
+
+/** `.google.protobuf.Duration`: protobufjs recomputes fullName on every read, so it is cached. */
+export function nameOf(obj: protobuf.ReflectionObject): string {
+  let name = names.get(obj);
+  if (name === undefined) {
+    name = obj.fullName;
+    names.set(obj, name);
+  }
+  return name;
+}
 
 /** protoc's ToJsonName: drop underscores, upper-case the letter after each. */
 export function lowerCamelCase(name: string): string {

@@ -5,6 +5,7 @@
 import protobuf from 'protobufjs';
 import { describeJson, type FieldPath, XdsCodecError } from './codec-error.js';
 import type { JsonValue } from './json-types.js';
+import { nameOf } from './message-fields.js';
 
 const INT32_RANGE: Record<string, [number, number]> = {
   int32: [-2147483648, 2147483647],
@@ -143,7 +144,7 @@ export function isDefaultScalar(type: string, value: unknown): boolean {
 export const NULL_VALUE_ENUM = '.google.protobuf.NullValue';
 
 export function enumFromJson(enumType: protobuf.Enum, value: unknown, path: FieldPath | undefined): number {
-  if (enumType.fullName === NULL_VALUE_ENUM && value === null) return 0;
+  if (nameOf(enumType) === NULL_VALUE_ENUM && value === null) return 0;
   if (typeof value === 'string') {
     const n = enumType.values[value];
     if (n !== undefined) return n;
@@ -156,6 +157,6 @@ export function enumFromJson(enumType: protobuf.Enum, value: unknown, path: Fiel
 }
 
 export function enumToJson(enumType: protobuf.Enum, value: number): JsonValue {
-  if (enumType.fullName === NULL_VALUE_ENUM) return null;
+  if (nameOf(enumType) === NULL_VALUE_ENUM) return null;
   return enumType.valuesById[value] ?? value;
 }

@@ -5,7 +5,7 @@
 import protobuf from 'protobufjs';
 import { childPath, describeJson, type FieldPath, XdsCodecError } from './codec-error.js';
 import type { JsonObject, JsonValue } from './json-types.js';
-import { fieldById, lowerCamelCase } from './message-fields.js';
+import { fieldById, lowerCamelCase, nameOf } from './message-fields.js';
 import { isDefaultScalar, scalarFromJson, scalarToJson } from './scalar-json.js';
 
 /** Wrapper message → the scalar type it wraps. */
@@ -33,7 +33,7 @@ const SPECIAL = new Set([
 
 /** Whether this message type has a JSON form other than an object of its fields (Any aside). */
 export function hasSpecialJson(type: protobuf.Type): boolean {
-  return SPECIAL.has(type.fullName);
+  return SPECIAL.has(nameOf(type));
 }
 
 type Wire = Record<string, unknown>;
@@ -132,13 +132,26 @@ function valueNames(valueType: protobuf.Type): ValueNames {
   return names;
 }
 
-function structTypes(type: protobuf.Type): { struct: protobuf.Type; value: protobuf.Type; list: protobuf.Type } {
+interface StructTypes {
+  readonly struct: protobuf.Type;
+  readonly value: protobuf.Type;
+  readonly list: protobuf.Type;
+}
+
+const structTypesCache = new WeakMap<protobuf.Root, StructTypes>();
+
+function structTypes(type: protobuf.Type): StructTypes {
   const root = type.root;
-  return {
-    struct: root.lookupType('google.protobuf.Struct'),
-    value: root.lookupType('google.protobuf.Value'),
-    list: root.lookupType('google.protobuf.ListValue'),
-  };
+  let types = structTypesCache.get(root);
+  if (!types) {
+    types = {
+      struct: root.lookupType('google.protobuf.Struct'),
+      value: root.lookupType('google.protobuf.Value'),
+      list: root.lookupType('google.protobuf.ListValue'),
+    };
+    structTypesCache.set(root, types);
+  }
+  return types;
 }
 
 function valueToWire(valueType: protobuf.Type, json: unknown, path: FieldPath | undefined): Wire {
@@ -197,12 +210,12 @@ function listToJson(valueType: protobuf.Type, wire: Wire): JsonValue[] {
 
 /** JSON → the plain object protobufjs encodes, for a type where hasSpecialJson() holds. */
 export function specialToWire(type: protobuf.Type, json: unknown, path: FieldPath | undefined): Wire {
-  const wrapped = WRAPPERS[type.fullName];
+  const wrapped = WRAPPERS[nameOf(type)];
   if (wrapped) {
     const v = scalarFromJson(wrapped, json, path);
     return isDefaultScalar(wrapped, v) ? {} : { value: v };
   }
-  switch (type.fullName) {
+  switch (nameOf(type)) {
     case '.google.protobuf.Duration': {
       const d = parseDuration(json, path);
       // within ±315576000000, so a plain number holds it exactly
@@ -226,7 +239,7 @@ export function specialToWire(type: protobuf.Type, json: unknown, path: FieldPat
       if (!Array.isArray(json)) fail(path, `expected a JSON array (google.protobuf.ListValue), got ${describeJson(json)}`);
       return listToWire(structTypes(type).value, json, path);
   }
-  return fail(path, `${type.fullName} has no special JSON form`);
+  return fail(path, `${nameOf(type)} has no special JSON form`);
 }
 
 function toBigInt(v: unknown): bigint {
@@ -236,13 +249,13 @@ function toBigInt(v: unknown): bigint {
 
 /** A decoded well-known message → its JSON form. */
 export function specialToJson(type: protobuf.Type, wire: Wire): JsonValue {
-  const wrapped = WRAPPERS[type.fullName];
+  const wrapped = WRAPPERS[nameOf(type)];
   if (wrapped) {
     const v = Object.prototype.hasOwnProperty.call(wire, 'value') ? wire['value'] : undefined;
     if (v === undefined || v === null) return scalarToJson(wrapped, defaultScalar(wrapped));
     return scalarToJson(wrapped, v);
   }
-  switch (type.fullName) {
+  switch (nameOf(type)) {
     case '.google.protobuf.Duration':
       return formatDuration(toBigInt(wire['seconds']), Number(wire['nanos'] ?? 0));
     case '.google.protobuf.Timestamp':
@@ -256,7 +269,7 @@ export function specialToJson(type: protobuf.Type, wire: Wire): JsonValue {
     case '.google.protobuf.ListValue':
       return listToJson(structTypes(type).value, wire);
   }
-  throw new XdsCodecError(undefined, `${type.fullName} has no special JSON form`);
+  throw new XdsCodecError(undefined, `${nameOf(type)} has no special JSON form`);
 }
 
 function defaultScalar(type: string): unknown {

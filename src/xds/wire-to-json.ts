@@ -6,7 +6,7 @@ import protobuf from 'protobufjs';
 import { childPath, type FieldPath, XdsCodecError } from './codec-error.js';
 import type { AnyJson, JsonObject, JsonValue } from './json-types.js';
 import { messageTypeForUrl } from './json-to-wire.js';
-import { type FieldInfo, messageFields } from './message-fields.js';
+import { type FieldInfo, messageFields, nameOf } from './message-fields.js';
 import { enumToJson, isDefaultScalar, scalarToJson } from './scalar-json.js';
 import { hasSpecialJson, specialToJson } from './well-known-json.js';
 
@@ -20,7 +20,7 @@ export function decodeWire(type: protobuf.Type, bytes: Uint8Array, path: FieldPa
   try {
     return type.decode(bytes) as unknown as Wire;
   } catch (e) {
-    throw new XdsCodecError(path, `cannot decode ${type.fullName.slice(1)}: ${(e as Error).message}`);
+    throw new XdsCodecError(path, `cannot decode ${nameOf(type).slice(1)}: ${(e as Error).message}`);
   }
 }
 
@@ -28,14 +28,14 @@ export function decodeWire(type: protobuf.Type, bytes: Uint8Array, path: FieldPa
 export function packedAnyToJson(typeUrl: string, bytes: Uint8Array, path?: FieldPath): AnyJson {
   const type = messageTypeForUrl(typeUrl, childPath(path, '@type'));
   const wire = decodeWire(type, bytes, path);
-  if (type.fullName === ANY || hasSpecialJson(type)) {
+  if (nameOf(type) === ANY || hasSpecialJson(type)) {
     return { '@type': typeUrl, value: messageToJsonAny(type, wire, childPath(path, 'value')) };
   }
   return { '@type': typeUrl, ...messageToJson(type, wire, path) };
 }
 
 function messageToJsonAny(type: protobuf.Type, wire: Wire, path: FieldPath | undefined): JsonValue {
-  if (type.fullName === ANY) {
+  if (nameOf(type) === ANY) {
     const typeUrl = (wire['type_url'] ?? '') as string;
     if (typeUrl === '') return {};
     return packedAnyToJson(typeUrl, (wire['value'] ?? new Uint8Array(0)) as Uint8Array, path);
