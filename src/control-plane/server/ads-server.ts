@@ -9,16 +9,15 @@ import {
   type AdsServerStream,
   type DiscoveryRequest,
   type DiscoveryResponse,
-  type JsonObject,
   type PackedAny,
   TYPE_URL,
   adsServiceDefinition,
-  encodeResource,
   shortTypeName,
 } from '../../xds/index.js';
 import { ProxyIdError, parseNodeId } from '../model/proxy.js';
 import type { PushRequest } from '../model/push-builder.js';
 import { AdsConnection, type Convergence } from './ads-connection.js';
+import { EncodedResourceCache } from './ads-resource-cache.js';
 import { AdsMetrics, type AdsMetricsSnapshot, formatPrometheus } from './ads-metrics.js';
 import { proxySyncStatus } from './ads-sync-status.js';
 import type { AdsLogger, ConnectedProxy, GenerateInput, ProxySyncStatus, PushSnapshot, XdsGenerator, XdsResource } from './ads-types.js';
@@ -59,10 +58,6 @@ function metricType(typeUrl: string): string {
   return (short === typeUrl ? typeUrl.slice(typeUrl.lastIndexOf('.') + 1) : short).toLowerCase();
 }
 
-function isPacked(resource: JsonObject | PackedAny): resource is PackedAny {
-  return resource['value'] instanceof Uint8Array && typeof resource['type_url'] === 'string';
-}
-
 function defaultLogger(level: string, message: string): void {
   if (level === 'warn' || level === 'error') process.stderr.write(`ads ${level}: ${message}\n`);
 }
@@ -71,8 +66,7 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
   private readonly server = new grpc.Server({ 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 });
   private readonly connections = new Set<AdsConnection>();
   private readonly metricsData = new AdsMetrics();
-  /** Encodings by resource object: generators return the same object while a resource is unchanged. */
-  private readonly packed = new WeakMap<object, PackedAny>();
+  private readonly encoded = new EncodedResourceCache();
   private readonly log: AdsLogger;
   private readonly controlPlaneId: string;
   private currentPush: P | undefined;
@@ -118,6 +112,7 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
    */
   push(push: P, request: PushRequest, startedAt: number = Date.now()): void {
     this.currentPush = push;
+    this.encoded.rotate();
     for (const connection of this.connections) {
       const types = [...connection.watches.keys()].filter((t) => request.full || t === TYPE_URL.CLUSTER_LOAD_ASSIGNMENT);
       const round: Convergence = { startedAt, pending: new Set() };
@@ -270,18 +265,6 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
     return connection.state.value as S;
   }
 
-  private pack(typeUrl: string, resource: JsonObject | PackedAny): PackedAny {
-    if (isPacked(resource)) {
-      if (resource.type_url !== typeUrl) throw new Error(`is packed as ${resource.type_url}, not ${typeUrl}`);
-      return resource;
-    }
-    const cached = this.packed.get(resource);
-    if (cached && cached.type_url === typeUrl) return cached;
-    const packed = { type_url: typeUrl, value: encodeResource(typeUrl, resource) };
-    this.packed.set(resource, packed);
-    return packed;
-  }
-
   /** Generates and sends the given types; unless `force`, a type whose resources are unchanged is skipped. */
   private send(connection: AdsConnection, typeUrls: string[], trigger: Trigger, force: boolean, round?: Convergence): void {
     const push = this.currentPush;
@@ -319,7 +302,7 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
         }
         packed = resources.map((r) => {
           try {
-            return this.pack(typeUrl, r.resource);
+            return this.encoded.pack(typeUrl, r.resource);
           } catch (e) {
             throw new Error(`resource "${r.name}": ${(e as Error).message}`);
           }
