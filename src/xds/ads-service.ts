@@ -42,9 +42,12 @@ export interface AdsServiceHandlers extends grpc.UntypedServiceImplementation {
 /** A grpc-js client class for the service (makeGenericClientConstructor), for callers that want one. */
 export const AdsClient = grpc.makeGenericClientConstructor(adsServiceDefinition, 'AggregatedDiscoveryService');
 
-/** A plain channel to an ADS server; `address` is `host:port`. Insecure unless credentials are given. */
+/**
+ * A plain channel to an ADS server; `address` is `host:port`. Insecure unless credentials are
+ * given. Responses may be any size (grpc-js would stop at 4 MiB; a large mesh's CDS is bigger).
+ */
 export function createAdsClient(address: string, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(), options?: grpc.ChannelOptions): grpc.Client {
-  return new grpc.Client(address, credentials, options);
+  return new grpc.Client(address, credentials, { 'grpc.max_receive_message_length': -1, ...options });
 }
 
 /** Opens a StreamAggregatedResources stream on a client. */
