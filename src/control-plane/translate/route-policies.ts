@@ -67,7 +67,7 @@ export function faultConfig(fault: HTTPFaultInjection, problems: TranslationProb
     if (fault.delay.fixedDelay) {
       out.delay = {
         fixed_delay: protoDuration(fault.delay.fixedDelay),
-        percentage: fault.delay.percentage ? fractionalPercent(fault.delay.percentage.value) : integerPercent(fault.delay.percent ?? 0),
+        percentage: fault.delay.percentage ? fractionalPercent(fault.delay.percentage.value ?? 0) : integerPercent(fault.delay.percent ?? 0),
       };
     } else {
       problems.push({ resource, message: 'fault.delay.exponentialDelay is not supported (Istio does not support it either); the delay is ignored' });
@@ -75,7 +75,7 @@ export function faultConfig(fault: HTTPFaultInjection, problems: TranslationProb
   }
   if (fault.abort) {
     const abort: Json = {};
-    if (fault.abort.percentage) abort.percentage = fractionalPercent(fault.abort.percentage.value);
+    if (fault.abort.percentage) abort.percentage = fractionalPercent(fault.abort.percentage.value ?? 0);
     if (fault.abort.httpStatus !== undefined) abort.http_status = fault.abort.httpStatus;
     else if (fault.abort.grpcStatus !== undefined) {
       const code = GRPC_STATUS[fault.abort.grpcStatus];

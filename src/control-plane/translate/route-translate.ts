@@ -151,13 +151,13 @@ function routeAction(rule: HTTPRoute, route: Json, ctx: RouteContext, resource: 
   const mirrors: Json[] = [];
   if (rule.mirror) {
     const cluster = destinationCluster(rule.mirror, lookup(rule.mirror.host), ctx.listenPort);
-    if (rule.mirrorPercentage) { if (rule.mirrorPercentage.value > 0) mirrors.push(mirrorPolicy(cluster, rule.mirrorPercentage.value)); }
+    if (rule.mirrorPercentage) { const v = rule.mirrorPercentage.value ?? 0; if (v > 0) mirrors.push(mirrorPolicy(cluster, v)); }
     else if (rule.mirrorPercent !== undefined) { if (rule.mirrorPercent > 0) mirrors.push(mirrorPolicy(cluster, { integer: rule.mirrorPercent })); }
     else mirrors.push(mirrorPolicy(cluster, 'integer-100'));
   }
   for (const m of rule.mirrors ?? []) {
     const cluster = destinationCluster(m.destination, lookup(m.destination.host), ctx.listenPort);
-    if (m.percentage) { if (m.percentage.value > 0) mirrors.push(mirrorPolicy(cluster, m.percentage.value)); }
+    if (m.percentage) { const v = m.percentage.value ?? 0; if (v > 0) mirrors.push(mirrorPolicy(cluster, v)); }
     else mirrors.push(mirrorPolicy(cluster, 'integer-100'));
   }
   if (mirrors.length) action.request_mirror_policies = mirrors;
