@@ -2,17 +2,22 @@
 // reports them, an ingress gateway, and helpers to build a push context from Istio YAML.
 import { parseAllDocuments } from 'yaml';
 import type { Resource } from '../../src/config/resource.js';
+import { validateResource } from '../../src/config/validate.js';
 import { PushContext } from '../../src/control-plane/model/push-context.js';
 import type { MeshConfig } from '../../src/control-plane/model/mesh-config.js';
 import { nodeId, type Proxy } from '../../src/control-plane/model/proxy.js';
 import type { WorkloadInstance } from '../../src/control-plane/registry/workload.js';
 
-/** Resources from a YAML stream; resources without a namespace go to `default`, as kubectl does. */
+/**
+ * Resources from a YAML stream, each validated as `skiff apply` would (a fixture Istio would
+ * reject is a broken test); resources without a namespace go to `default`, as kubectl does.
+ */
 export function yamlResources(text: string, namespace = 'default'): Resource[] {
-  return parseAllDocuments(text).map((d) => d.toJS() as Resource).filter((r) => r && r.kind).map((r) => ({
-    ...r,
-    metadata: { ...r.metadata, namespace: r.metadata.namespace ?? (r.kind === 'Namespace' ? undefined : namespace) },
-  }));
+  return parseAllDocuments(text).map((d) => d.toJS() as Resource).filter((r) => r && r.kind).map((r) => {
+    const checked = validateResource(r);
+    if (!checked.ok) throw new Error(`invalid fixture ${r.kind} ${r.metadata?.name}: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    return { ...r, metadata: { ...r.metadata, namespace: r.metadata.namespace ?? (r.kind === 'Namespace' ? undefined : namespace) } };
+  });
 }
 
 export const BOOKINFO_SERVICES = yamlResources(`

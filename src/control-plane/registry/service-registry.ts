@@ -96,9 +96,4 @@ export class RegistrySnapshot {
     }
     return cached;
   }
-
-  /** The services a workload is an endpoint of (the sidecar's inbound side). */
-  servicesForWorkload(workload: WorkloadInstance): Service[] {
-    return this.services.filter((s) => s.ports.some((p) => this.endpoints(s, p.port).some((e) => e.workload === workload || (e.workload.namespace === workload.namespace && e.workload.name === workload.name))));
-  }
 }

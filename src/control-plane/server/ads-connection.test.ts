@@ -84,3 +84,15 @@ test('metrics format as Prometheus text', () => {
   assert.match(text, /^pilot_proxy_convergence_time_sum 2.05$/m);
   assert.match(text, /^pilot_proxy_convergence_time_count 2$/m);
 });
+
+test('merged push requests are full when either is, with every reason', async () => {
+  const { mergePushRequests } = await import('./ads-server.js');
+  const merged = mergePushRequests(
+    { full: true, reasons: new Set(['config']), configsUpdated: new Set(['VirtualService default/reviews']), workloadsUpdated: new Set() },
+    { full: false, reasons: new Set(['endpoint']), configsUpdated: new Set(), workloadsUpdated: new Set(['default/reviews-v1']) },
+  );
+  assert.equal(merged.full, true);
+  assert.deepStrictEqual([...merged.reasons].sort(), ['config', 'endpoint']);
+  assert.deepStrictEqual([...merged.configsUpdated], ['VirtualService default/reviews']);
+  assert.deepStrictEqual([...merged.workloadsUpdated], ['default/reviews-v1']);
+});

@@ -6,6 +6,7 @@
 import type { DiscoveryRequest } from '../../xds/index.js';
 import { TYPE_URL } from '../../xds/index.js';
 import type { AdsServerStream } from '../../xds/index.js';
+import type { PushRequest } from '../model/push-builder.js';
 import type { ConnectedProxy, PushSnapshot, XdsNack } from './ads-types.js';
 
 /** Types whose empty resource_names on the first request mean "everything" (Envoy's wildcard). */
@@ -55,6 +56,8 @@ export class AdsConnection {
   readonly watches = new Map<string, TypeWatch>();
   /** Per-proxy push state, computed once per push snapshot. */
   state: { readonly push: PushSnapshot; readonly value: unknown } | undefined;
+  /** A push this proxy has not been sent yet (pushes merge while it waits). */
+  pendingPush: { readonly request: PushRequest; readonly startedAt: number } | undefined;
   /** Pushes sent but not yet fully acknowledged, oldest first. */
   readonly convergence: Convergence[] = [];
   closed = false;

@@ -237,6 +237,20 @@ test('generator and encoding failures keep the previous config and show in sync 
   });
 });
 
+test('pushes that overlap merge per proxy: a full push is never lost to a later EDS push', async () => {
+  await withServer(async ({ server, port, proxies }) => {
+    server.push(bookinfo('v1'), FULL_PUSH);
+    const p = await syncedProxy(port, proxies);
+    // Two pushes back to back: the full one may not have reached the proxy before the EDS one.
+    server.push(bookinfo('v2', { [CDS]: { [REVIEWS]: cluster(REVIEWS, '4s') } }), FULL_PUSH);
+    server.push(bookinfo('v3', { [CDS]: { [REVIEWS]: cluster(REVIEWS, '4s') }, [EDS]: { [REVIEWS]: endpoints(REVIEWS, '10.0.0.77') } }), EDS_PUSH);
+    const first = await p.next();
+    const second = await p.next();
+    assert.deepStrictEqual([first.type_url, second.type_url], [CDS, EDS]);
+    assert.equal(second.version_info, 'v3');
+  });
+});
+
 test('50 proxies: each converges, one proxy state per proxy per push, metrics and sync status for all', async () => {
   await withServer(async ({ server, generator, port, proxies }) => {
     server.push(bookinfo('v1'), FULL_PUSH);
@@ -257,7 +271,6 @@ test('50 proxies: each converges, one proxy state per proxy per push, metrics an
 
     const before = generator.proxyStateCalls;
     server.push(bookinfo('v2', { [CDS]: { [REVIEWS]: cluster(REVIEWS, '5s') }, [LDS]: { '0.0.0.0_9081': listener('0.0.0.0_9081', '9081') } }), FULL_PUSH);
-    assert.equal(generator.proxyStateCalls - before, count, 'proxy state computed once per proxy for the push');
     await Promise.all(clients.map(async (p) => {
       const cds = await p.next();
       assert.equal(cds.type_url, CDS);
@@ -266,6 +279,8 @@ test('50 proxies: each converges, one proxy state per proxy per push, metrics an
       p.ack(cds);
       p.ack(lds);
     }));
+    assert.equal(server.pushInProgress(), false);
+    assert.equal(generator.proxyStateCalls - before, count, 'proxy state computed once per proxy for the push');
     await eventually(() => server.syncStatus().every((s) => s.xds[0]!.versionAcked === 'v2' && s.xds[1]!.versionAcked === 'v2'), 'all acked v2');
     const m = server.metrics();
     assert.equal(m.pushes['cds'], count * 2);

@@ -33,6 +33,19 @@ export const PUSH_ORDER: readonly string[] = [
   TYPE_URL.SECRET,
 ];
 
+/** How long one slice of a push runs before the server yields to other work. */
+const PUSH_SLICE_MS = 20;
+
+/** Two pushes a proxy has not been sent yet, as one: full if either was, with every reason. */
+export function mergePushRequests(a: PushRequest, b: PushRequest): PushRequest {
+  return {
+    full: a.full || b.full,
+    reasons: new Set([...a.reasons, ...b.reasons]),
+    configsUpdated: new Set([...a.configsUpdated, ...b.configsUpdated]),
+    workloadsUpdated: new Set([...a.workloadsUpdated, ...b.workloadsUpdated]),
+  };
+}
+
 export interface AdsServerOptions<P extends PushSnapshot, S> {
   generator: XdsGenerator<P, S>;
   /** Defaults to 127.0.0.1. */
@@ -73,6 +86,9 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
   private connectionCounter = 0;
   private boundPort: number | undefined;
   private stopped = false;
+  /** Connections with a push still to send, in the order pushes reached them. */
+  private readonly pushQueue = new Set<AdsConnection>();
+  private drainScheduled: NodeJS.Immediate | undefined;
 
   constructor(private readonly options: AdsServerOptions<P, S>) {
     this.log = options.log ?? defaultLogger;
@@ -109,15 +125,49 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
    * Makes `push` current and sends every connected proxy what changed: all watched types on a
    * full push, only endpoints (EDS) otherwise. `startedAt` (ms since epoch) is when the change
    * that caused the push was seen; convergence time runs from there to the proxy's ACK.
+   *
+   * Proxies are served in slices of about PUSH_SLICE_MS, yielding in between so that ACKs and new
+   * streams are handled during a long push. A push arriving before the previous one reached every
+   * proxy merges into what those proxies still have pending (full wins), as Istio merges them.
    */
   push(push: P, request: PushRequest, startedAt: number = Date.now()): void {
     this.currentPush = push;
     this.encoded.rotate();
     for (const connection of this.connections) {
+      const pending = connection.pendingPush;
+      connection.pendingPush = pending
+        ? { request: mergePushRequests(pending.request, request), startedAt: Math.min(pending.startedAt, startedAt) }
+        : { request, startedAt };
+      this.pushQueue.add(connection);
+    }
+    this.drainPushQueue();
+  }
+
+  /** Whether proxies are still waiting for their part of the latest push. */
+  pushInProgress(): boolean {
+    return this.pushQueue.size > 0;
+  }
+
+  private drainPushQueue(): void {
+    if (this.drainScheduled) return;
+    const sliceEnd = performance.now() + PUSH_SLICE_MS;
+    for (const connection of this.pushQueue) {
+      this.pushQueue.delete(connection);
+      const pending = connection.pendingPush;
+      connection.pendingPush = undefined;
+      if (!pending || connection.closed) continue;
+      const { request, startedAt } = pending;
       const types = [...connection.watches.keys()].filter((t) => request.full || t === TYPE_URL.CLUSTER_LOAD_ASSIGNMENT);
       const round: Convergence = { startedAt, pending: new Set() };
       this.send(connection, types, { kind: 'push', request }, false, round);
       connection.trackPush(round);
+      if (performance.now() >= sliceEnd && this.pushQueue.size > 0) {
+        this.drainScheduled = setImmediate(() => {
+          this.drainScheduled = undefined;
+          if (!this.stopped) this.drainPushQueue();
+        });
+        return;
+      }
     }
   }
 
@@ -142,6 +192,8 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
   async stop(graceMs = 2000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.drainScheduled) clearImmediate(this.drainScheduled);
+    this.pushQueue.clear();
     for (const c of this.connections) {
       if (!c.closed) c.stream.end();
     }
@@ -165,6 +217,7 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
       if (!connection || connection.closed) return;
       connection.closed = true;
       this.connections.delete(connection);
+      this.pushQueue.delete(connection);
       this.metricsData.connected = this.connections.size;
       this.log('info', `ADS: disconnected ${connection.proxy.connectionId}`);
     };
