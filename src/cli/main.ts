@@ -20,6 +20,11 @@ import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerUp } from './commands/up.js';
+import { registerLogs } from './commands/logs.js';
+import { registerExec } from './commands/exec.js';
+import { registerScale } from './commands/scale.js';
+import { registerRollout } from './commands/rollout.js';
+import { registerLoad } from './commands/load.js';
 
 export function buildProgram(io: CliIO, deps: CommandDeps): Command {
   const program = new Command('skiff')
@@ -49,6 +54,11 @@ export function buildProgram(io: CliIO, deps: CommandDeps): Command {
   registerValidate(program, deps);
   registerVersion(program, deps);
   registerAnalyze(program, deps);
+  registerLogs(program, deps);
+  registerExec(program, deps);
+  registerScale(program, deps);
+  registerRollout(program, deps);
+  registerLoad(program, deps);
   return program;
 }
 
