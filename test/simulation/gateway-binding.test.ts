@@ -141,3 +141,51 @@ spec:
     assert.deepEqual(sidecar.clusters.map((c) => c.name), ['outbound|9080|v2|reviews.default.svc.cluster.local']);
   });
 });
+
+describe('delegate VirtualServices at a gateway', () => {
+  const push = bookinfoPush(`
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 8080, name: http, protocol: HTTP}
+    hosts: ["bookinfo.example.com"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: root}
+spec:
+  hosts: ["bookinfo.example.com"]
+  gateways: [gw]
+  http:
+  - match:
+    - uri: {prefix: /reviews}
+    delegate: {name: reviews-delegate}
+  - route:
+    - destination: {host: productpage, port: {number: 9080}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews-delegate}
+spec:
+  http:
+  - match:
+    - headers:
+        end-user: {exact: jason}
+    route:
+    - destination: {host: reviews, port: {number: 9080}, subset: v2}
+  - route:
+    - destination: {host: reviews, port: {number: 9080}, subset: v1}
+`);
+  const config = generateProxyConfig(ingressGateway(push), push);
+  it("narrows the delegate's rules with the root's match", () => {
+    const jason = simulate(config, { port: 8080, authority: 'bookinfo.example.com', path: '/reviews/0', headers: { 'end-user': 'jason' } });
+    assert.deepEqual(jason.clusters.map((c) => c.name), ['outbound|9080|v2|reviews.default.svc.cluster.local']);
+    const other = simulate(config, { port: 8080, authority: 'bookinfo.example.com', path: '/reviews/0' });
+    assert.deepEqual(other.clusters.map((c) => c.name), ['outbound|9080|v1|reviews.default.svc.cluster.local']);
+    const outside = simulate(config, { port: 8080, authority: 'bookinfo.example.com', path: '/productpage', headers: { 'end-user': 'jason' } });
+    assert.deepEqual(outside.clusters.map((c) => c.name), ['outbound|9080||productpage.default.svc.cluster.local']);
+  });
+});

@@ -200,3 +200,21 @@ spec:
     assert.equal(other.outcome, 'no_filter_chain');
   });
 });
+
+describe('endpoints', () => {
+  it('leaves unready replicas out and marks sidecar endpoints for Istio mTLS', () => {
+    const push = bookinfoPush(DESTINATION_RULE_ALL, {}, { workloads: [replica('reviews-v1-unready', { app: 'reviews', version: 'v1' }, { healthy: false })] });
+    const config = generateProxyConfig(sidecarOf(push, 'productpage'), push);
+    const cla = config.endpoints.find((e) => e.cluster_name === 'outbound|9080|v1|reviews.default.svc.cluster.local')!;
+    const eps = (cla.endpoints as Json[]).flatMap((g) => g.lb_endpoints as Json[]);
+    assert.equal(eps.length, 1);
+    assert.equal(eps[0]!.health_status, 'HEALTHY');
+    assert.deepEqual(((eps[0]!.metadata as Json).filter_metadata as Json)['envoy.transport_socket_match'], { tlsMode: 'istio' });
+    assert.match(String((((eps[0]!.metadata as Json).filter_metadata as Json).istio as Json).workload), /^reviews-v1-[^;]+;default;reviews;v1;Kubernetes$/);
+  });
+  it('answers a subset that no DestinationRule defines with no endpoints', () => {
+    const push = bookinfoPush('');
+    const config = generateProxyConfig(sidecarOf(push, 'productpage'), push);
+    assert.equal(config.endpoints.some((e) => String(e.cluster_name).includes('|v1|')), false);
+  });
+});
