@@ -238,16 +238,22 @@ test('generator and encoding failures keep the previous config and show in sync 
 });
 
 test('pushes that overlap merge per proxy: a full push is never lost to a later EDS push', async () => {
-  await withServer(async ({ server, port, proxies }) => {
+  await withServer(async ({ server, generator, port, proxies }) => {
     server.push(bookinfo('v1'), FULL_PUSH);
-    const p = await syncedProxy(port, proxies);
-    // Two pushes back to back: the full one may not have reached the proxy before the EDS one.
+    const a = await syncedProxy(port, proxies, sidecarId(1));
+    const b = await syncedProxy(port, proxies, sidecarId(2));
+    // Each proxy now takes longer than a push slice, so the full push reaches one proxy, then
+    // yields, and the EDS push arrives while the other proxy still waits for the full one.
+    generator.busyMs = 30;
     server.push(bookinfo('v2', { [CDS]: { [REVIEWS]: cluster(REVIEWS, '4s') } }), FULL_PUSH);
+    assert.equal(server.pushInProgress(), true);
     server.push(bookinfo('v3', { [CDS]: { [REVIEWS]: cluster(REVIEWS, '4s') }, [EDS]: { [REVIEWS]: endpoints(REVIEWS, '10.0.0.77') } }), EDS_PUSH);
-    const first = await p.next();
-    const second = await p.next();
-    assert.deepStrictEqual([first.type_url, second.type_url], [CDS, EDS]);
-    assert.equal(second.version_info, 'v3');
+    for (const p of [a, b]) {
+      const first = await p.next();
+      const second = await p.next();
+      assert.deepStrictEqual([first.type_url, second.type_url], [CDS, EDS], p.nodeId);
+      assert.equal(second.version_info, 'v3');
+    }
   });
 });
 

@@ -60,9 +60,15 @@ export class FakeGenerator implements XdsGenerator<FakeSnapshot, string> {
   proxyStateCalls = 0;
   generateCalls: { proxy: string; typeUrl: string; names: readonly string[] | '*'; trigger: string }[] = [];
   failType: string | undefined;
+  /** Makes each proxyState call take this long, to make a push span several slices. */
+  busyMs = 0;
 
   proxyState(proxy: ConnectedProxy, push: FakeSnapshot): string {
     this.proxyStateCalls += 1;
+    const until = performance.now() + this.busyMs;
+    while (performance.now() < until) {
+      // a slow translation
+    }
     return `${proxy.parsed.namespace}@${push.version}`;
   }
 
