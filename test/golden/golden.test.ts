@@ -4,7 +4,8 @@
 // REFRESH_GOLDEN=1 after an intended change, and review the diff.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeResource } from '../../src/xds/codec.js';
 import { TYPE_URL } from '../../src/xds/type-urls.js';
@@ -53,8 +54,20 @@ spec:
     outlierDetection: {consecutive5xxErrors: 3, interval: 10s, baseEjectionTime: 30s}
 `;
 
+// The tests also run compiled from dist/, where tsc copies no JSON: golden files are always
+// read from (and written to) the source tree, found from the package root.
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above the golden test');
+    dir = parent;
+  }
+  return dir;
+}
+
 function goldenPath(name: string): string {
-  return fileURLToPath(new URL(`./${name}.golden.json`, import.meta.url));
+  return join(packageRoot(), 'test', 'golden', `${name}.golden.json`);
 }
 
 const TYPES: [keyof ProxyConfig, string][] = [
