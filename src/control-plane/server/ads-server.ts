@@ -22,6 +22,22 @@ import { AdsMetrics, type AdsMetricsSnapshot, formatPrometheus } from './ads-met
 import { proxySyncStatus } from './ads-sync-status.js';
 import type { AdsLogger, ConnectedProxy, GenerateInput, ProxySyncStatus, PushSnapshot, XdsGenerator, XdsResource } from './ads-types.js';
 
+export type {
+  AdsLogger,
+  AdsLogLevel,
+  ConnectedProxy,
+  GenerateInput,
+  ProxySyncStatus,
+  PushSnapshot,
+  XdsGenerator,
+  XdsNack,
+  XdsResource,
+  XdsSyncState,
+  XdsTypeSyncStatus,
+} from './ads-types.js';
+export type { AdsMetricsSnapshot, HistogramSnapshot } from './ads-metrics.js';
+export { formatPrometheus } from './ads-metrics.js';
+
 export const DEFAULT_XDS_PORT = 15010;
 
 /** Envoy applies clusters before the endpoints that fill them, listeners before their routes. */
