@@ -20,6 +20,7 @@ let echoPort: number;
 let proxy: TestProxy;
 let outboundPort: number;
 let inboundPort: number;
+let httpProxyPort: number;
 
 before(async () => {
   reviews = await startUpstream('reviews-v1');
@@ -38,6 +39,13 @@ before(async () => {
       routes: [
         routeConfig('9080', [
           virtualHost('reviews.default.svc.cluster.local:9080', ['reviews.default.svc.cluster.local', 'reviews.default.svc.cluster.local:9080', 'reviews', 'reviews:9080'], [
+            { name: 'default', match: { prefix: '/' }, route: { cluster: 'outbound|9080||reviews.default.svc.cluster.local', timeout: '0s' } },
+          ]),
+          virtualHost('allow_any', ['*'], [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: 'PassthroughCluster', timeout: '0s' } }]),
+        ]),
+        // Istio's explicit-proxy route configuration: every service by host:port, then allow_any.
+        routeConfig('http_proxy', [
+          virtualHost('reviews.default.svc.cluster.local:9080', ['reviews.default.svc.cluster.local:9080', 'reviews:9080'], [
             { name: 'default', match: { prefix: '/' }, route: { cluster: 'outbound|9080||reviews.default.svc.cluster.local', timeout: '0s' } },
           ]),
           virtualHost('allow_any', ['*'], [{ name: 'allow_any', match: { prefix: '/' }, route: { cluster: 'PassthroughCluster', timeout: '0s' } }]),
@@ -83,6 +91,12 @@ before(async () => {
           ],
         },
         {
+          name: '127.0.0.1_15080',
+          address: { socket_address: { address: '127.0.0.1', port_value: 0 } },
+          traffic_direction: 'OUTBOUND',
+          filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm({ rds: 'http_proxy' }) }] }],
+        },
+        {
           name: 'virtualInbound',
           address: { socket_address: { address: '127.0.0.1', port_value: 0 } },
           traffic_direction: 'INBOUND',
@@ -105,6 +119,7 @@ before(async () => {
   );
   outboundPort = proxy.port('virtualOutbound');
   inboundPort = proxy.port('virtualInbound');
+  httpProxyPort = proxy.port('127.0.0.1_15080');
 });
 
 after(async () => {
@@ -173,10 +188,40 @@ test('the inbound listener fronts the local app', async () => {
   assert.equal(res.json().upstream, 'local-app');
 });
 
+test('the http_proxy listener (an HCM) routes absolute-form requests by host:port', async () => {
+  const res = await httpGet(httpProxyPort, '', { absoluteUrl: 'http://reviews:9080/p', headers: { host: 'reviews:9080' } });
+  assert.equal(res.json().upstream, 'reviews-v1');
+  const passthrough = await httpGet(httpProxyPort, '', { absoluteUrl: `http://127.0.0.1:${external.port}/x`, headers: { host: `127.0.0.1:${external.port}` } });
+  assert.equal(passthrough.json().upstream, 'external');
+});
+
+test('the http_proxy listener serves HTTP inside CONNECT and tunnels other bytes through allow_any', async () => {
+  const agent = new ProxyAgent({ uri: `http://127.0.0.1:${httpProxyPort}` });
+  try {
+    const res = await undiciRequest('http://reviews:9080/tunnelled', { dispatcher: agent });
+    assert.equal(((await res.body.json()) as { upstream: string }).upstream, 'reviews-v1');
+  } finally {
+    await agent.close();
+  }
+  const socket = connect(httpProxyPort, '127.0.0.1');
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  socket.write(`CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\nhost: 127.0.0.1:${echoPort}\r\n\r\n`);
+  const reply = await new Promise<string>((resolve) => {
+    let buf = '';
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString();
+      if (buf.endsWith('\u0001raw')) resolve(buf);
+      else if (buf.endsWith('\r\n\r\n')) socket.write('\u0001raw');
+    });
+  });
+  socket.destroy();
+  assert.equal(reply, 'HTTP/1.1 200 Connection established\r\n\r\n\u0001raw');
+});
+
 test('admin /listeners and /config_dump describe the sidecar', async () => {
   const listeners = await httpGet(proxy.adminPort(), '/listeners?format=json');
   const names = listeners.json<{ listener_statuses: { name: string }[] }>().listener_statuses.map((l) => l.name).sort();
-  assert.deepEqual(names, ['0.0.0.0_9080', 'virtualInbound', 'virtualOutbound']);
+  assert.deepEqual(names, ['0.0.0.0_9080', '127.0.0.1_15080', 'virtualInbound', 'virtualOutbound']);
   const dump = await httpGet(proxy.adminPort(), '/config_dump');
   const types = dump.json<{ configs: { '@type': string }[] }>().configs.map((c) => c['@type'].split('.').pop());
   assert.deepEqual(types, ['BootstrapConfigDump', 'ClustersConfigDump', 'ListenersConfigDump', 'RoutesConfigDump']);

@@ -109,7 +109,8 @@ export function compileCluster(value: unknown, path: string, sink: ErrorSink): C
     if (source && !source.has('ads') && !source.has('self')) source.error('', 'only ADS (ads: {}) is supported as the EDS config source');
   }
   if (type === 'EDS' && r.has('load_assignment')) r.error('load_assignment', 'an EDS cluster takes its endpoints from EDS, not load_assignment');
-  if ((type === 'STATIC' || type === 'STRICT_DNS' || type === 'LOGICAL_DNS') && !r.has('load_assignment')) {
+  // A STATIC cluster may have no endpoints at all (Istio's BlackHoleCluster).
+  if ((type === 'STRICT_DNS' || type === 'LOGICAL_DNS') && !r.has('load_assignment')) {
     r.error('load_assignment', `is required for a ${type} cluster`);
   }
   const loadAssignment = r.has('load_assignment') ? compileLoadAssignment(r.raw('load_assignment'), r.at('load_assignment'), sink) : undefined;

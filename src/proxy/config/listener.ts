@@ -116,7 +116,7 @@ export function compileListener(value: unknown, path: string, sink: ErrorSink): 
     if (chain) filterChains.push(chain);
   }
   const defaultFilterChain = r.has('default_filter_chain') ? compileFilterChain(r.raw('default_filter_chain'), r.at('default_filter_chain'), sink) : undefined;
-  if (filterChains.length === 0 && !defaultFilterChain) r.error('filter_chains', 'a listener needs at least one filter chain');
+  if (r.list('filter_chains').length === 0 && !r.has('default_filter_chain')) r.error('filter_chains', 'a listener needs at least one filter chain');
   if (sink.count > before || !address) return undefined;
   return {
     name,

@@ -84,8 +84,6 @@ const UNSUPPORTED_ACTION_FIELDS: Record<string, string> = {
   max_internal_redirects: 'internal redirects',
   hedge_policy: 'request hedging',
   early_data_policy: 'early data policies',
-  max_grpc_timeout: 'the deprecated max_grpc_timeout (use max_stream_duration)',
-  grpc_timeout_offset: 'the deprecated grpc_timeout_offset (use max_stream_duration)',
 };
 
 const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
@@ -126,6 +124,10 @@ export function compileRouteAction(value: unknown, path: string, sink: ErrorSink
     grpcTimeoutHeaderMaxMs = msd.durationMs('grpc_timeout_header_max');
     if ((msd.durationMs('grpc_timeout_header_offset') ?? 0) > 0) msd.error('grpc_timeout_header_offset', 'is not supported by the Skiff proxy');
   }
+
+  // The deprecated spelling Istio still sends: max_grpc_timeout "0s" means honour grpc-timeout uncapped.
+  if (r.has('max_grpc_timeout') && grpcTimeoutHeaderMaxMs === undefined) grpcTimeoutHeaderMaxMs = r.durationMs('max_grpc_timeout');
+  if ((r.durationMs('grpc_timeout_offset') ?? 0) > 0) r.error('grpc_timeout_offset', 'is not supported by the Skiff proxy');
 
   let retryPolicy: RetryPolicy | undefined;
   if (r.has('retry_policy')) retryPolicy = compileRetryPolicy(r.raw('retry_policy'), r.at('retry_policy'), sink);

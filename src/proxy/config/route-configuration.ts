@@ -16,6 +16,8 @@ export interface VirtualHost {
   readonly name: string;
   readonly domains: readonly string[];
   readonly routes: readonly Route[];
+  /** require_tls: plaintext requests get a 301 to https (ALL), or only external ones (EXTERNAL_ONLY). */
+  readonly requireTls: 'NONE' | 'EXTERNAL_ONLY' | 'ALL';
 }
 
 interface WildcardEntry {
@@ -95,9 +97,7 @@ export function compileRouteConfiguration(value: unknown, path: string, sink: Er
     for (const unsupported of ['matcher', 'rate_limits', 'cors', 'retry_policy_typed_config', 'hedge_policy']) {
       if (v.has(unsupported)) v.error(unsupported, 'is not supported by the Skiff proxy');
     }
-    if (v.enumValue('require_tls', ['NONE', 'EXTERNAL_ONLY', 'ALL'], 'NONE') !== 'NONE') {
-      v.error('require_tls', 'TLS requirements are not supported by the Skiff proxy yet');
-    }
+    const requireTls = v.enumValue('require_tls', ['NONE', 'EXTERNAL_ONLY', 'ALL'] as const, 'NONE');
     v.bool('include_is_timeout_retry_header', false);
     v.int('per_request_buffer_limit_bytes', 0, 0, 0xffffffff);
     const domains = v.stringList('domains').map((d) => d.toLowerCase());
@@ -136,7 +136,7 @@ export function compileRouteConfiguration(value: unknown, path: string, sink: Er
       if (compiled) routes.push(compiled);
     }
     if (sink.count > vhBefore) continue;
-    const vh: VirtualHost = { name: vhName, domains, routes };
+    const vh: VirtualHost = { name: vhName, domains, routes, requireTls };
     virtualHosts.push(vh);
     for (const d of domains) {
       if (d === '*') defaultVirtualHost = vh;

@@ -10,6 +10,7 @@ import type { Stat } from '../telemetry/stats.js';
 import type { ProxyContext } from './proxy-context.js';
 import { HttpStream, type OriginalDestination } from './stream.js';
 import { proxyWebSocket } from './websocket.js';
+import { handleConnect } from './connect-tunnel.js';
 
 interface HcmStats {
   rqTotal: Stat;
@@ -45,6 +46,9 @@ export class HttpConnectionManager {
     this.server.timeout = config.streamIdleTimeoutMs;
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       proxyWebSocket(this, req, socket, head);
+    });
+    this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void handleConnect(this, req, socket, head);
     });
     this.server.on('clientError', (_err, socket: Duplex) => {
       // Malformed requests get Envoy's 400 and the connection closes (DPE).

@@ -7,10 +7,18 @@ import type { RequestView } from '../config/request-view.js';
 
 export interface FilterContext {
   readonly view: RequestView;
+  /** The cluster the route chose (weighted choice already made), if it forwards. */
+  readonly clusterName: string | undefined;
   /** The most specific typed_per_filter_config for the named filter instance, if any. */
   perFilterConfig(filterName: string): unknown;
   /** Answers the request from the proxy; the router is not run. */
   sendLocalReply(status: number, body: string, responseFlag: number, details: string): void;
+  /** A gRPC error answered by the proxy: HTTP 200, grpc-status and grpc-message, no body. */
+  sendGrpcLocalReply(grpcStatus: number, message: string, responseFlag: number, details: string): void;
+  /** A complete response from the filter (CORS preflight). */
+  sendResponse(status: number, headers: Record<string, string>, body: Buffer | undefined): void;
+  /** A header to add to whatever response the request gets. */
+  addResponseHeader(name: string, value: string): void;
   addResponseFlag(flag: number): void;
   /** True once a response has been started (locally or from upstream). */
   readonly responded: boolean;

@@ -18,12 +18,19 @@ import type { UpstreamRequest } from '../router/upstream-request.js';
 import type { FilterContext } from './filter.js';
 import type { HttpConnectionManager } from './connection-manager.js';
 import { normalizePath } from './path-normalization.js';
+import { parseConnectTarget } from './connect-tunnel.js';
 import type { RouterOptions } from './filters/registry.js';
 
 /** Where an explicit-proxy request was really going (absolute-form URL or CONNECT target). */
 export interface OriginalDestination {
   readonly host: string;
   readonly port: number;
+}
+
+/** Loopback and private ranges count as internal, as Envoy's default internal_address_config. */
+function isInternalAddress(address: string): boolean {
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(a) || a === '::1' || /^f[cd]/i.test(a);
 }
 
 export class HttpStream implements FilterContext, StreamInfo {
@@ -52,6 +59,10 @@ export class HttpStream implements FilterContext, StreamInfo {
   durationMs = 0;
   responded = false;
   aborted = false;
+  /** Where the request was going: the CONNECT target, or the absolute-form URL's authority. */
+  readonly originalDestination: OriginalDestination | undefined;
+  /** The virtual host requires TLS and this plaintext request gets a 301 to https. */
+  requireTlsRedirect = false;
   /** Extra response headers filters and the router ask for (set-cookie from hash policies). */
   extraResponseHeaders: [string, string][] | undefined;
 
@@ -59,7 +70,7 @@ export class HttpStream implements FilterContext, StreamInfo {
     readonly hcm: HttpConnectionManager,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
-    readonly originalDestination: OriginalDestination | undefined,
+    originalDestination: OriginalDestination | undefined,
   ) {
     let path = req.url ?? '/';
     const headers = req.headers as HeaderMap;
@@ -70,7 +81,10 @@ export class HttpStream implements FilterContext, StreamInfo {
       authority = (slash < 0 ? path.slice(7) : path.slice(7, slash)).toLowerCase();
       path = slash < 0 ? '/' : path.slice(slash);
       headers.host = authority;
+      // An explicit-proxy request names its destination; ORIGINAL_DST clusters connect there.
+      originalDestination ??= parseConnectTarget(authority.includes(':') && !authority.endsWith(']') ? authority : `${authority}:80`);
     }
+    this.originalDestination = originalDestination;
     if (hcm.config.normalizePath || hcm.config.mergeSlashes) path = normalizePath(path, hcm.config.normalizePath, hcm.config.mergeSlashes);
     this.protocol = req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
     const cl = headers['content-length'];
@@ -145,6 +159,10 @@ export class HttpStream implements FilterContext, StreamInfo {
       h['x-forwarded-for'] = xff === undefined ? remote : `${typeof xff === 'string' ? xff : xff.join(',')},${remote}`;
     }
     if (c.useRemoteAddress || h['x-forwarded-proto'] === undefined) h['x-forwarded-proto'] = this.view.scheme;
+    if (c.useRemoteAddress) {
+      if (isInternalAddress(this.view.remoteAddress)) h['x-envoy-internal'] = 'true';
+      else if (h['x-envoy-internal'] !== undefined) delete h['x-envoy-internal'];
+    }
     const id = h['x-request-id'];
     if (c.generateRequestId && (id === undefined || (c.useRemoteAddress && !c.preserveExternalRequestId))) {
       h['x-request-id'] = randomUUID();
@@ -156,6 +174,10 @@ export class HttpStream implements FilterContext, StreamInfo {
     if (!rc) return;
     const vh = findVirtualHost(rc, this.view.authority);
     if (!vh) return;
+    if (vh.requireTls === 'ALL' || (vh.requireTls === 'EXTERNAL_ONLY' && this.view.headers['x-envoy-internal'] !== 'true')) {
+      // Every downstream connection here is plaintext, so the request is redirected to https.
+      this.requireTlsRedirect = true;
+    }
     const route = findRoute(vh, this.view);
     if (!route) return;
     this.route = route;
@@ -201,6 +223,20 @@ export class HttpStream implements FilterContext, StreamInfo {
 
   addResponseFlag(flag: number): void {
     this.responseFlags |= flag;
+  }
+
+  addResponseHeader(name: string, value: string): void {
+    (this.extraResponseHeaders ??= []).push([name, value]);
+  }
+
+  sendGrpcLocalReply(grpcStatus: number, message: string, responseFlag: number, details: string): void {
+    this.responseFlags |= responseFlag;
+    this.responseCodeDetails = details;
+    if (this.responded) {
+      this.res.destroy();
+      return;
+    }
+    this.sendResponse(200, { 'content-type': 'application/grpc', 'grpc-status': String(grpcStatus), 'grpc-message': encodeURIComponent(message), 'content-length': '0' }, undefined);
   }
 
   /** Response headers every answer gets: route mutations, server, request id, extra cookies. */

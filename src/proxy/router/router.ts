@@ -22,6 +22,11 @@ export function routeRequest(stream: HttpStream): void {
     stream.sendLocalReply(404, '', ResponseFlag.NoRouteFound, 'route_not_found');
     return;
   }
+  if (stream.requireTlsRedirect) {
+    stream.responseCodeDetails = 'direct_response';
+    stream.sendResponse(301, { location: `https://${stream.view.authority}${stream.view.path}`, 'content-length': '0' }, undefined);
+    return;
+  }
   if (route.directResponse) {
     const d = route.directResponse;
     const headers: HeaderMap = {};

@@ -3,6 +3,8 @@
 
 import { ErrorSink, MessageReader } from '../../config/reader.js';
 import type { HttpFilterDefinition } from '../filter.js';
+import { corsFilterDefinition } from './cors/index.js';
+import { faultFilterDefinition } from './fault/index.js';
 
 export const ROUTER_TYPE = 'envoy.extensions.filters.http.router.v3.Router';
 
@@ -33,7 +35,7 @@ const routerDefinition: HttpFilterDefinition = {
   },
 };
 
-const DEFINITIONS: readonly HttpFilterDefinition[] = [routerDefinition];
+const DEFINITIONS: readonly HttpFilterDefinition[] = [routerDefinition, faultFilterDefinition, corsFilterDefinition];
 
 const byConfigType = new Map<string, HttpFilterDefinition>();
 const byPerRouteType = new Map<string, HttpFilterDefinition>();
