@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { skiffCommand } from '../../src/cli/runtime/skiff-command.js';
 import { containerLogFile } from '../../src/runtime/local-runtime.js';
 import { NAMESPACE, appPort, detailsDeployment, startRuntimeMesh, until } from './cli-runtime-harness.js';
 
@@ -76,6 +78,15 @@ test('skiff get pods, logs, exec and load on a running pod', { timeout: 60_000 }
     assert.deepEqual([noCommand.code, noCommand.stderr], [1, 'error: you must specify at least one command for the container\n']);
     const missing = await mesh.run(['exec', 'nope', '--', 'true']);
     assert.equal(missing.stderr, 'Error from server (NotFound): pods "nope" not found\n');
+  });
+
+  await t.test('exec from a real terminal: the command writes straight to it and its exit code is skiff\'s', async () => {
+    const self = skiffCommand();
+    const args = [...self.args, '-n', NAMESPACE, 'exec', name, '--', process.execPath, '-e', 'process.stdout.write(process.env.POD_NAME); process.exit(4)'];
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(self.command, args, { env: { ...process.env, SKIFF_HOME: mesh.home }, timeout: 20_000 }, (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+    });
+    assert.deepEqual(result, { code: 4, stdout: name, stderr: 'command terminated with exit code 4\n' });
   });
 
   await t.test('load reports fortio\'s summary; exec runs skiff itself inside the pod', async () => {

@@ -61,5 +61,7 @@ test('skiff scale and rollout restart/status on a running deployment', { timeout
     assert.match(status.stdout, /^Waiting for deployment/);
     const pods = await mesh.run(['get', 'pods', '-l', 'app=details,skiff.io/deployment=broken']);
     assert.match(pods.stdout.split('\n')[1]!, /^broken-\S+\s+0\/1\s+ContainerCannotRun\s+0\s+/);
+    const exec = await mesh.run(['exec', 'deploy/broken', '--pod-running-timeout', '500ms', '--', 'true']);
+    assert.deepEqual([exec.code, exec.stderr], [1, 'error: cannot exec into a container in a completed pod; current phase is Failed\n']);
   });
 });
