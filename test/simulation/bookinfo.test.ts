@@ -68,7 +68,7 @@ describe('Bookinfo: routing by user identity (virtual-service-reviews-test-v2)',
     assert.equal(r.origin!.httpRule, 0);
   });
   it('sends anyone else to v1', () => {
-    for (const headers of [{}, { 'end-user': 'alice' }, { 'end-user': 'Jason' }]) {
+    for (const headers of [{}, { 'end-user': 'alice' }, { 'end-user': 'Jason' }] as Record<string, string>[]) {
       const r = fromSidecar(networking, 'productpage', { port: 9080, authority: 'reviews:9080', headers });
       assert.deepEqual(clusterNames(r), [`outbound|9080|v1|${REVIEWS}`], JSON.stringify(headers));
       assert.equal(r.origin!.httpRule, 1);

@@ -15,3 +15,5 @@ export {
 export { SKIFF_ROUTE_METADATA } from './route-translate.js';
 export type { ProxyConfig, SimulatedRequest, SimulationResult, ClusterChoice, RouteOrigin } from './simulate.js';
 export { generateProxyConfig, simulate, simulateProxy } from './simulate.js';
+export type { NodeInfo, PilotProxyState, GeneratedResource } from './xds-generator.js';
+export { PilotXdsGenerator, proxyMetadata } from './xds-generator.js';

@@ -1,0 +1,81 @@
+// The generator the ADS server calls: resolves a connected proxy against the push context once
+// per push (Istio's proxy initialization: labels, workload, metadata) and answers each xDS type
+// with the translation functions. Shaped to the server's XdsGenerator interface
+// (src/control-plane/server/ads-types.ts) without depending on the server.
+import type { Proxy, ProxyMetadata } from '../model/proxy.js';
+import type { PushContext } from '../model/push-context.js';
+import type { JsonObject } from '../../xds/json-types.js';
+import { TYPE_URL } from '../../xds/type-urls.js';
+import { buildClusters } from './cluster-builder.js';
+import { buildEndpoints } from './endpoints.js';
+import type { Json } from './envoy-common.js';
+import { buildListeners } from './listeners.js';
+import type { TranslationProblem } from './route-policies.js';
+import { buildRoutes } from './routes.js';
+
+/** What the generator reads of a connected proxy (the server's ConnectedProxy has more). */
+export interface NodeInfo {
+  readonly nodeId: string;
+  /** Envoy node metadata as Istio's agent sends it: LABELS, INTERCEPTION_MODE, HTTP_PROXY_PORT… */
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+export interface PilotProxyState {
+  readonly proxy: Proxy;
+  /** Config this proxy's translation skipped, and why (for proxy-status and debug output). */
+  readonly problems: TranslationProblem[];
+}
+
+export interface GeneratedResource {
+  readonly name: string;
+  /** Translation builds plain JSON values only, so every resource is a JSON object. */
+  readonly resource: JsonObject;
+}
+
+function named(key: 'name' | 'cluster_name') {
+  return (r: Json): GeneratedResource => ({ name: r[key] as string, resource: r as JsonObject });
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** Istio node metadata → the proxy's labels and options. */
+export function proxyMetadata(metadata: Readonly<Record<string, unknown>>): { labels?: Record<string, string>; metadata: ProxyMetadata } {
+  const port = Number(metadata.HTTP_PROXY_PORT);
+  const mode = metadata.INTERCEPTION_MODE;
+  return {
+    labels: stringMap(metadata.LABELS),
+    metadata: {
+      httpProxyPort: Number.isInteger(port) && port > 0 ? port : undefined,
+      interceptionMode: mode === 'NONE' || mode === 'REDIRECT' || mode === 'TPROXY' ? mode : undefined,
+    },
+  };
+}
+
+export class PilotXdsGenerator {
+  proxyState(node: NodeInfo, push: PushContext): PilotProxyState {
+    const { labels, metadata } = proxyMetadata(node.metadata);
+    return { proxy: push.proxyFor(node.nodeId, { labels, metadata }), problems: [] };
+  }
+
+  generate(input: { readonly state: PilotProxyState; readonly typeUrl: string; readonly resourceNames: readonly string[] | '*'; readonly push: PushContext }): GeneratedResource[] {
+    const { state, push } = input;
+    const names = input.resourceNames === '*' ? undefined : input.resourceNames;
+    switch (input.typeUrl) {
+      case TYPE_URL.CLUSTER:
+        return buildClusters(state.proxy, push).map(named('name'));
+      case TYPE_URL.LISTENER:
+        return buildListeners(state.proxy, push, state.problems).map(named('name'));
+      case TYPE_URL.ROUTE_CONFIGURATION:
+        return buildRoutes(state.proxy, push, names, state.problems).map(named('name'));
+      case TYPE_URL.CLUSTER_LOAD_ASSIGNMENT:
+        return buildEndpoints(state.proxy, push, names).map(named('cluster_name'));
+      default:
+        throw new Error(`Skiff's control plane does not generate ${input.typeUrl}`);
+    }
+  }
+}
