@@ -90,16 +90,19 @@ export class Kubelet {
     const spec = (pod.spec ?? {}) as PodView & Record<string, unknown>;
     const containers = [...(spec.containers ?? [])];
     const labels = { ...(pod.metadata.labels ?? {}) };
+    const annotationsExtra: Record<string, string> = {};
     if (injected) {
       containers.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2', args: ['proxy', 'sidecar'] });
       labels['security.istio.io/tlsMode'] = 'istio';
+      // As Istio's injector does, so `logs` and `exec` pick the app container, not the sidecar.
+      annotationsExtra['kubectl.kubernetes.io/default-container'] = spec.containers?.[0]?.name ?? '';
       labels['service.istio.io/canonical-name'] ??= labels['app.kubernetes.io/name'] ?? labels.app ?? pod.metadata.name;
       labels['service.istio.io/canonical-revision'] ??= labels['app.kubernetes.io/version'] ?? labels.version ?? 'latest';
     }
     const status = JSON.stringify(injected ? { containers: ['istio-proxy'], revision: 'default' } : { injected: false });
     await this.opts.store.update({
       ...pod,
-      metadata: { ...pod.metadata, labels, annotations: { ...(pod.metadata.annotations ?? {}), [INJECTION_STATUS]: status }, resourceVersion: undefined },
+      metadata: { ...pod.metadata, labels, annotations: { ...(pod.metadata.annotations ?? {}), ...annotationsExtra, [INJECTION_STATUS]: status }, resourceVersion: undefined },
       spec: { ...spec, containers },
     });
   }
@@ -129,7 +132,8 @@ export class Kubelet {
       hostIP: '127.0.0.1',
       containerStatuses: statuses.map((s) => ({
         name: s.name, ready: s.ready, restartCount: s.restartCount,
-        state: s.state === 'Running' ? { running: {} } : s.state === 'CrashLoopBackOff' ? { waiting: { reason: 'CrashLoopBackOff' } } : { terminated: {} },
+        state: containerState(s.state),
+        ...(s.lastExit ? { lastState: { terminated: { exitCode: s.lastExit.code ?? 137, ...(s.lastExit.signal ? { signal: s.lastExit.signal } : {}), finishedAt: s.lastExit.at.toISOString().replace(/\.\d+Z$/, 'Z') } } } : {}),
       })),
       // Where the runtime placed this pod on loopback; `skiff exec` and `proxy-status` read it.
       skiff: { ports: runner.ports, sidecar: runner.sidecarPorts, pids: Object.fromEntries([...runner.containers].map(([n, c]) => [n, c.pid])) },
@@ -162,6 +166,15 @@ export class Kubelet {
     this.unwatch?.();
     await Promise.all([...this.runners.keys()].map((k) => this.remove(k)));
     await Promise.all(this.statusWrites.values());
+  }
+}
+
+function containerState(state: string): Record<string, unknown> {
+  switch (state) {
+    case 'Running': return { running: {} };
+    case 'CrashLoopBackOff': return { waiting: { reason: 'CrashLoopBackOff' } };
+    case 'Waiting': return { waiting: { reason: 'ContainerCreating' } };
+    default: return { terminated: { reason: 'Completed' } };
   }
 }
 

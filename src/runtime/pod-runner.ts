@@ -59,6 +59,7 @@ export interface ContainerStatus {
   ready: boolean;
   restartCount: number;
   state: string;
+  lastExit?: { code: number | null; signal: string | null; at: Date };
 }
 
 export class PodRunner extends EventEmitter {
@@ -174,7 +175,7 @@ export class PodRunner extends EventEmitter {
 
   statuses(): ContainerStatus[] {
     return [...this.containers.entries()].map(([name, proc]) => ({
-      name, ready: this.readiness.get(name) === true, restartCount: proc.restarts, state: proc.state,
+      name, ready: this.readiness.get(name) === true, restartCount: proc.restarts, state: proc.state, lastExit: proc.lastExit,
     }));
   }
 

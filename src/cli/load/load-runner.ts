@@ -18,9 +18,12 @@ export interface LoadResult {
 }
 
 function makeDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
-  const proxied = env.HTTP_PROXY || env.http_proxy || env.HTTPS_PROXY || env.https_proxy;
-  // One connection per worker, as fortio's `-c` means; plain-HTTP calls go to the proxy in absolute form.
-  return proxied ? new EnvHttpProxyAgent({ connections: 1, proxyTunnel: false }) : new Agent({ connections: 1 });
+  const httpProxy = env.http_proxy || env.HTTP_PROXY;
+  const httpsProxy = env.https_proxy || env.HTTPS_PROXY;
+  // One connection per worker, as fortio's `-c` means; plain-HTTP calls go to the proxy in absolute
+  // form. The proxy comes from `env`, not undici's reading of process.env, so callers can choose.
+  if (!httpProxy && !httpsProxy) return new Agent({ connections: 1 });
+  return new EnvHttpProxyAgent({ connections: 1, proxyTunnel: false, httpProxy, httpsProxy, noProxy: env.no_proxy ?? env.NO_PROXY ?? '' });
 }
 
 function headerBytes(statusCode: number, headers: Record<string, string | string[] | undefined>): number {
