@@ -218,3 +218,27 @@ describe('endpoints', () => {
     assert.equal(config.endpoints.some((e) => String(e.cluster_name).includes('|v1|')), false);
   });
 });
+
+describe('mTLS follows what the sidecars declare', () => {
+  const plain = [replica('legacy-1', { app: 'legacy' }, { tlsMode: undefined })];
+  const push = bookinfoPush(`
+apiVersion: v1
+kind: Service
+metadata: {name: legacy}
+spec:
+  selector: {app: legacy}
+  ports: [{name: http, port: 9080}]
+`, {}, { workloads: plain });
+  it('leaves auto mTLS off towards a service none of whose endpoints has a sidecar', () => {
+    const config = generateProxyConfig(sidecarOf(push, 'productpage'), push);
+    const legacy = config.clusters.find((c) => c.name === 'outbound|9080||legacy.default.svc.cluster.local')!;
+    assert.equal(legacy.transport_socket_matches, undefined);
+    const reviews = config.clusters.find((c) => c.name === 'outbound|9080||reviews.default.svc.cluster.local')!;
+    assert.equal((reviews.transport_socket_matches as Json[]).length, 2);
+  });
+  it('accepts plaintext only on a workload that does not declare Istio mTLS', () => {
+    const config = generateProxyConfig(sidecarOf(push, 'legacy'), push);
+    const chains = (config.listeners.find((l) => l.name === 'virtualInbound')!.filter_chains as Json[]).filter((c) => c.name === '0.0.0.0_9080');
+    assert.deepEqual(chains.map((c) => (c.filter_chain_match as Json).transport_protocol), ['raw_buffer']);
+  });
+});

@@ -82,6 +82,7 @@ function buildOutboundCluster(input: OutboundClusterInput): Json | undefined {
     http2: !!options.http2,
     gateway: proxy.type === 'router',
     originalDst: cluster.type === 'ORIGINAL_DST',
+    anyIstioEndpoint: push.registry.endpoints(service, port.port).some((ep) => ep.workload.tlsMode === 'istio'),
   }, options);
   applyHttpProtocolOptions(cluster, options);
   const istio: Json = {

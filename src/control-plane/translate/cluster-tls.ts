@@ -88,6 +88,11 @@ export interface UpstreamTlsInput {
   readonly http2: boolean;
   readonly gateway: boolean;
   readonly originalDst: boolean;
+  /**
+   * Some endpoint has a sidecar that accepts Istio mTLS (`tlsMode: istio`). Without one the
+   * `tlsMode-istio` match could never apply, so it is left out: the result routes the same.
+   */
+  readonly anyIstioEndpoint: boolean;
 }
 
 /** Sets `transport_socket` or `transport_socket_matches` on the cluster. */
@@ -109,7 +114,7 @@ export function applyUpstreamTls(cluster: Json, input: UpstreamTlsInput, options
       }
     }
   }
-  if (input.meshExternal || !input.autoMtls || input.serviceMtlsDisabled || input.originalDst) return;
+  if (input.meshExternal || !input.autoMtls || input.serviceMtlsDisabled || input.originalDst || !input.anyIstioEndpoint) return;
   cluster.transport_socket_matches = [
     { name: 'tlsMode-istio', match: { tlsMode: 'istio' }, transport_socket: tlsTransportSocket(istioMutualContext(input.serviceAccounts, input.sni, input.http2)) },
     { name: 'tlsMode-disabled', match: {}, transport_socket: rawBufferTransportSocket() },

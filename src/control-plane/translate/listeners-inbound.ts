@@ -49,10 +49,13 @@ interface ChainOption {
   readonly alpn?: readonly string[];
 }
 
-/** Istio's filter chain match options by mTLS mode (filterchain_options.go). */
-function chainOptions(mode: MtlsMode, http: boolean): ChainOption[] {
+/**
+ * Istio's filter chain match options by mTLS mode (filterchain_options.go). A workload whose
+ * sidecar does not declare Istio mTLS (`tlsMode`) accepts plaintext only, unless STRICT demands mTLS.
+ */
+function chainOptions(mode: MtlsMode, http: boolean, acceptsMtls: boolean): ChainOption[] {
   if (mode === 'STRICT') return [{ tls: true, transportProtocol: 'tls' }];
-  if (mode === 'DISABLE') return [{ tls: false, transportProtocol: 'raw_buffer' }];
+  if (mode === 'DISABLE' || !acceptsMtls) return [{ tls: false, transportProtocol: 'raw_buffer' }];
   if (http) return [{ tls: true, transportProtocol: 'tls', alpn: ISTIO_MTLS_ALPNS }, { tls: false, transportProtocol: 'raw_buffer' }];
   return [
     { tls: true, transportProtocol: 'tls', alpn: ISTIO_MTLS_ALPNS },
@@ -66,7 +69,7 @@ function portChains(proxy: Proxy, push: PushContext, port: InboundPort, matchDes
   const http = isHttpOrSniffed(port.protocol);
   const mode = push.policies.mtlsMode(proxy.namespace, proxy.labels, port.targetPort);
   const name = listenerName('0.0.0.0', port.targetPort);
-  return chainOptions(mode, http).map((opt) => {
+  return chainOptions(mode, http, proxy.workload?.tlsMode === 'istio').map((opt) => {
     const match: Json = {};
     if (matchDestinationPort) match.destination_port = port.targetPort;
     match.transport_protocol = opt.transportProtocol;
