@@ -1,5 +1,6 @@
-// The Skiff targets: the compiled proxy (dist/src/proxy/main.js) in its own process, started as
-// Envoy is, on a static bootstrap file: `node dist/src/proxy/main.js -c <bootstrap.json>`.
+// The Skiff targets: the compiled proxy (startProxy() from dist/src/proxy/main.js) in its own
+// process, on a static Envoy bootstrap file, as Envoy runs with `-c bootstrap.json`
+// (skiff-proxy-process.mjs does the reading and starting).
 //   skiff   one sidecar hop: client → outbound sidecar → upstream
 //   skiff2  client sidecar + server sidecar, as Istio's benchmark measures: client → outbound
 //           sidecar → inbound sidecar → upstream (plain HTTP between them; Istio uses mTLS there)
@@ -13,14 +14,13 @@ import { inboundSidecar, outboundSidecar, BENCH_NAMESPACE } from './skiff-config
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const PROXY_SOURCE = join(REPO_ROOT, 'src/proxy/main.ts');
-export const PROXY_MAIN = join(REPO_ROOT, 'dist/src/proxy/main.js');
+const PROXY_MAIN = join(REPO_ROOT, 'dist/src/proxy/main.js');
+const LAUNCHER = fileURLToPath(new URL('./skiff-proxy-process.mjs', import.meta.url));
 
-/** Why the proxy cannot be started as `node dist/src/proxy/main.js -c FILE`, or undefined if it can be tried. */
+/** Why the compiled proxy cannot be started, or undefined if it can be tried. */
 export function proxyUnavailable() {
   if (!existsSync(PROXY_MAIN)) {
-    if (!existsSync(PROXY_SOURCE)) {
-      return 'the Skiff proxy has no entry point yet: src/proxy/main.ts does not exist, so there is no `node dist/src/proxy/main.js -c <bootstrap.json>` to start';
-    }
+    if (!existsSync(PROXY_SOURCE)) return 'the Skiff proxy has no entry point yet: src/proxy/main.ts (startProxy) does not exist';
     return 'dist/src/proxy/main.js is missing: build the project first (`npm install` builds it, or `npm run build`)';
   }
   return undefined;
@@ -30,9 +30,9 @@ export function proxyUnavailable() {
 async function startSidecar({ dir, name, config, probePort, bodyBytes }) {
   const file = join(dir, `${name}-bootstrap.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
-  const child = startProcess(process.execPath, [PROXY_MAIN, '-c', file], { outputFile: join(dir, `${name}.out`) });
+  const child = startProcess(process.execPath, [LAUNCHER, file], { outputFile: join(dir, `${name}.out`) });
   try {
-    await waitForHttp(probePort, { child, expectBytes: bodyBytes, what: `the Skiff proxy (${name}, ${PROXY_MAIN} -c ${file})` });
+    await waitForHttp(probePort, { child, expectBytes: bodyBytes, what: `the Skiff proxy (${name}, bootstrap ${file})` });
   } catch (e) {
     await stopProcess(child);
     throw e;
