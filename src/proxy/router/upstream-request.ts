@@ -22,6 +22,18 @@ const RETRY_BUFFER_LIMIT = 1024 * 1024;
 
 const RESET_BODY = 'upstream connect error or disconnect/reset before headers. reset reason: ';
 
+// Timer callbacks are module functions given the request as an argument, so a request allocates
+// no closures for its timers.
+function globalTimeoutFired(r: UpstreamRequest): void {
+  r.onGlobalTimeout();
+}
+function perTryTimeoutFired(r: UpstreamRequest): void {
+  r.onPerTryTimeout();
+}
+function retryTimerFired(r: UpstreamRequest): void {
+  r.onRetryTimer();
+}
+
 export class UpstreamRequest implements AttemptOwner {
   private retry: RetryState | undefined;
   private attempt: UpstreamAttempt | undefined;
@@ -116,7 +128,7 @@ export class UpstreamRequest implements AttemptOwner {
   private begin(): void {
     if (this.stream.aborted || this.done) return;
     if (this.timeoutMs > 0) {
-      this.globalTimer = setTimeout(this.onGlobalTimeout, this.timeoutMs);
+      this.globalTimer = setTimeout(globalTimeoutFired, this.timeoutMs, this);
     }
     for (const m of this.mirrors) {
       const target = this.stream.hcm.proxy.clusters.get(m);
@@ -195,7 +207,7 @@ export class UpstreamRequest implements AttemptOwner {
     const headers = stream.view.headers;
     if (stream.route?.virtualHost.includeRequestAttemptCount) headers['x-envoy-attempt-count'] = String(stream.attemptCount);
     const perTry = this.retryPolicy?.perTryTimeoutMs ?? 0;
-    if (perTry > 0) this.perTryTimer = setTimeout(this.onPerTryTimeout, perTry);
+    if (perTry > 0) this.perTryTimer = setTimeout(perTryTimeoutFired, perTry, this);
     let body: Buffer | Readable | null;
     if (this.body === 'stream') {
       // undici destroys a body stream it gives up on; a pass-through keeps the client socket safe.
@@ -269,13 +281,9 @@ export class UpstreamRequest implements AttemptOwner {
     this.stream.bytesSent += chunk.length;
     if (!res.write(chunk)) {
       a.pause();
-      res.once('drain', this.resumeAttempt);
+      res.once('drain', () => a.resume());
     }
   }
-
-  private readonly resumeAttempt = (): void => {
-    this.attempt?.resume();
-  };
 
   onAttemptEnd(a: UpstreamAttempt, trailers: Record<string, string | string[]>): void {
     if (a !== this.attempt || this.done) return;
@@ -328,16 +336,16 @@ export class UpstreamRequest implements AttemptOwner {
     this.releaseAttempt(a);
     this.clearPerTryTimer();
     this.attempt = undefined;
-    this.retryTimer = setTimeout(this.onRetryTimer, this.retry!.backoffMs());
+    this.retryTimer = setTimeout(retryTimerFired, this.retry!.backoffMs(), this);
     return true;
   }
 
-  private readonly onRetryTimer = (): void => {
+  onRetryTimer(): void {
     this.retryTimer = undefined;
     if (!this.done && !this.stream.aborted) this.sendAttempt();
-  };
+  }
 
-  private readonly onPerTryTimeout = (): void => {
+  onPerTryTimeout(): void {
     this.perTryTimer = undefined;
     const a = this.attempt;
     if (!a || this.done) return;
@@ -353,9 +361,9 @@ export class UpstreamRequest implements AttemptOwner {
     a.discard();
     this.releaseAttempt(a);
     this.finishWithReply(504, 'upstream request timeout', ResponseFlag.UpstreamRequestTimeout, 'upstream_per_try_timeout');
-  };
+  }
 
-  private readonly onGlobalTimeout = (): void => {
+  onGlobalTimeout(): void {
     this.globalTimer = undefined;
     if (this.done) return;
     this.cluster.stats.rqTimeout.value++;
@@ -370,7 +378,7 @@ export class UpstreamRequest implements AttemptOwner {
       return;
     }
     this.finishWithReply(504, 'upstream request timeout', ResponseFlag.UpstreamRequestTimeout, 'upstream_response_timeout');
-  };
+  }
 
   /** The downstream went away: stop everything upstream. */
   onDownstreamReset(): void {

@@ -1,0 +1,84 @@
+// Upstream protocols: HTTP/2 cleartext to an h2c upstream (explicit_http_config), and WebSocket
+// upgrades tunnelled through an HCM with upgrade_configs websocket.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
+import { createServer as createH2Server, type Http2Server } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { httpGet, startTestProxy, type TestProxy } from '../../src/proxy/testing/harness.js';
+import { hcm, httpListener, routeConfig, staticCluster, virtualHost } from '../../src/proxy/testing/resources.js';
+
+let h2: Http2Server;
+let ws: Server;
+let proxy: TestProxy;
+let port: number;
+
+before(async () => {
+  h2 = createH2Server((req, res) => {
+    res.setHeader('x-http-version', req.httpVersion);
+    res.end(`h2 ${req.method} ${req.url}`);
+  });
+  await new Promise<void>((r) => h2.listen(0, '127.0.0.1', () => r()));
+  ws = createHttpServer((_req, res) => res.end('plain'));
+  ws.on('upgrade', (req, socket) => {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+    socket.on('data', (d: Buffer) => socket.write(`echo:${d.toString()}:${req.url}`));
+  });
+  await new Promise<void>((r) => ws.listen(0, '127.0.0.1', () => r()));
+  proxy = await startTestProxy({
+    clusters: [
+      staticCluster('h2', [(h2.address() as AddressInfo).port], {
+        typed_extension_protocol_options: {
+          'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+            '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+            explicit_http_config: { http2_protocol_options: {} },
+          },
+        },
+      }),
+      staticCluster('ws', [(ws.address() as AddressInfo).port]),
+    ],
+    routes: [
+      routeConfig('r', [
+        virtualHost('v', ['*'], [
+          { match: { prefix: '/grpc-like' }, route: { cluster: 'h2' } },
+          { match: { prefix: '/' }, route: { cluster: 'ws' } },
+        ]),
+      ]),
+    ],
+    listeners: [httpListener('l', 0, hcm({ rds: 'r' }, { upgrade_configs: [{ upgrade_type: 'websocket' }] }))],
+  });
+  port = proxy.port('l');
+});
+
+after(async () => {
+  await proxy.stop();
+  h2.close();
+  ws.closeAllConnections();
+  await new Promise<void>((r) => ws.close(() => r()));
+});
+
+test('an HTTP/1.1 request is forwarded over HTTP/2 to an h2c upstream', async () => {
+  const res = await httpGet(port, '/grpc-like/x', { method: 'POST', body: 'payload' });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers['x-http-version'], '2.0');
+  assert.equal(res.body, 'h2 POST /grpc-like/x');
+});
+
+test('a WebSocket upgrade is tunnelled to the routed upstream', async () => {
+  const reply = await new Promise<string>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/chat', headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+    req.on('upgrade', (res, socket) => {
+      assert.equal(res.statusCode, 101);
+      socket.write('hello');
+      socket.once('data', (d: Buffer) => {
+        resolve(d.toString());
+        socket.destroy();
+      });
+    });
+    req.on('response', (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(reply, 'echo:hello:/chat');
+});
