@@ -88,14 +88,18 @@ export function formatText(report) {
       rows.push([name, 'error', '', '', '', '', '', '', '', '']);
       continue;
     }
+    const behind = r.detail?.latency?.sustained === false ? '*' : '';
     rows.push([
-      name, cell(r.rps_max, 0), cell(r.p50_ms, 3), cell(r.p90_ms, 3), cell(r.p99_ms, 3),
+      name, cell(r.rps_max, 0), cell(r.p50_ms, 3) + behind, cell(r.p90_ms, 3) + behind, cell(r.p99_ms, 3) + behind,
       cell(added[name]?.p50_ms, 3), cell(added[name]?.p99_ms, 3), cell(r.cpu_vcpu_per_1000rps, 3), cell(r.rss_mb, 1),
       cell(report.comparisons.rps_max_vs_nginx[name]),
     ]);
   }
   lines.push(table(rows));
-  for (const [name, r] of Object.entries(report.results)) if (r.error) lines.push(`  ${name}: ${r.error}`);
+  for (const [name, r] of Object.entries(report.results)) {
+    if (r.error) lines.push(`  ${name}: ${r.error}`);
+    else if (r.detail?.latency?.sustained === false) lines.push(`  * ${name} could not sustain ${report.config.rate} rps (${r.detail.latency.achieved_rps} achieved): its latencies include queueing`);
+  }
   const rss = report.skiff_rss_mb_1000_services;
   lines.push('');
   lines.push(`skiff RSS with 1,000 services loaded: ${typeof rss === 'number' ? `${rss} MB` : `- (${rss?.error ?? 'not measured: skiff not selected'})`}`);
