@@ -71,6 +71,14 @@ export class DestinationRuleIndex {
     }
   }
 
+  private readonly wildcards = new WeakMap<HostRules, string[]>();
+
+  private wildcardHosts(rules: HostRules): string[] {
+    let list = this.wildcards.get(rules);
+    if (!list) this.wildcards.set(rules, (list = [...rules.keys()].filter((h) => h.startsWith('*'))));
+    return list;
+  }
+
   private hostRules(map: Map<string, HostRules>, ns: string): HostRules {
     let rules = map.get(ns);
     if (!rules) map.set(ns, (rules = new Map()));
@@ -84,7 +92,8 @@ export class DestinationRuleIndex {
   lookup(proxyNamespace: string, proxyLabels: Readonly<Record<string, string>>, hostname: string, serviceNamespace: string | undefined): ConsolidatedDestRule | undefined {
     const pick = (rules: HostRules | undefined, exportedTo?: string): ConsolidatedDestRule | undefined => {
       if (!rules) return undefined;
-      const key = mostSpecificHostMatch(hostname, rules.keys());
+      // Exact hosts are a map lookup; only wildcard hosts need the most-specific search.
+      const key = rules.has(hostname) ? hostname : mostSpecificHostMatch(hostname, this.wildcardHosts(rules));
       if (key === undefined) return undefined;
       const candidates = (rules.get(key) ?? []).filter((r) => exportedTo === undefined || r.exportTo.size === 0 || r.exportTo.has('*') || r.exportTo.has(exportedTo));
       return candidates.find((r) => r.spec.workloadSelector && labelsMatch(r.spec.workloadSelector.matchLabels, proxyLabels))
