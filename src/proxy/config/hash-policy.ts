@@ -72,7 +72,11 @@ export function cookieValue(req: RequestView, name: string): string | undefined 
     let end = header.indexOf(';', start);
     if (end < 0) end = header.length;
     const eq = header.indexOf('=', start);
-    if (eq > 0 && eq < end && header.slice(start, eq).trim() === name) return header.slice(eq + 1, end).trim();
+    if (eq > 0 && eq < end && header.slice(start, eq).trim() === name) {
+      const v = header.slice(eq + 1, end).trim();
+      // A quoted cookie value means the same as the bare one (RFC 6265 cookie-value).
+      return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+    }
     start = end + 1;
   }
   return undefined;
