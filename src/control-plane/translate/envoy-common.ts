@@ -21,10 +21,6 @@ export function protoDuration(istio: string): string {
   return `${seconds}.${trimmed}s`;
 }
 
-export function durationSeconds(istio: string): number {
-  return Math.floor((parseDurationMs(istio) ?? 0) / 1000);
-}
-
 export function socketAddress(address: string, port: number): Json {
   return { socket_address: { address, port_value: port } };
 }
@@ -49,11 +45,6 @@ export function sdsSecretConfig(name: string): Json {
       resource_api_version: 'V3',
     },
   };
-}
-
-/** Points a generated resource back to its Istio config (`filter_metadata.istio.config`). */
-export function istioConfigMetadata(path: string, extra: Json = {}): Json {
-  return { filter_metadata: { istio: { config: path, ...extra } } };
 }
 
 export function typed(typeUrl: string, fields: Json = {}): Json {

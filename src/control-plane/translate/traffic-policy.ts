@@ -3,10 +3,6 @@
 // GetPortLevelTrafficPolicy). Port-level settings replace, never inherit, the top-level blocks.
 import type { DestinationRuleSpec, TrafficPolicy } from '../model/api-types.js';
 
-export interface EffectivePolicy {
-  readonly policy: TrafficPolicy | undefined;
-}
-
 function portLevel(policy: TrafficPolicy | undefined, port: number): { policy: TrafficPolicy | undefined; hasPortLevel: boolean } {
   if (!policy) return { policy: undefined, hasPortLevel: false };
   const p = policy.portLevelSettings?.find((s) => s.port?.number === port);
