@@ -12,7 +12,11 @@ import { EMPTY_SNAPSHOT } from './snapshot.js';
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) return dir;
+    dir = up;
+  }
   return dir;
 }
 
