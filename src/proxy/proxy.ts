@@ -6,6 +6,7 @@ import type { ProxySnapshot } from './config/snapshot.js';
 import { EMPTY_SNAPSHOT } from './config/snapshot.js';
 import type { ProxyContext } from './http/proxy-context.js';
 import type { HttpStream } from './http/stream.js';
+import type { MetadataExchange } from './telemetry/metadata-exchange.js';
 import { ListenerManager, type ProxyRole } from './listener/listener-manager.js';
 import { AccessLogWriter } from './telemetry/access-log-writer.js';
 import { StatsStore, type Stat } from './telemetry/stats.js';
@@ -27,6 +28,7 @@ export class ProxyServer implements ProxyContext {
   /** Whether a snapshot with listeners has been applied (admin /ready). */
   initialized = false;
   onStreamComplete?: (stream: HttpStream) => void;
+  metadataExchange?: MetadataExchange;
   readonly startedAt = Date.now();
   private readonly live: Stat;
   private applying: Promise<void> = Promise.resolve();

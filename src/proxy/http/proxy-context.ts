@@ -6,6 +6,7 @@ import type { AccessLogWriter } from '../telemetry/access-log-writer.js';
 import type { StatsStore } from '../telemetry/stats.js';
 import type { ClusterManager } from '../upstream/cluster-manager.js';
 import type { HttpStream } from './stream.js';
+import type { MetadataExchange } from '../telemetry/metadata-exchange.js';
 
 export interface ProxyContext {
   readonly current: ProxySnapshot;
@@ -14,6 +15,8 @@ export interface ProxyContext {
   readonly accessLog: AccessLogWriter;
   /** Set while draining: responses carry `connection: close` so clients move away. */
   readonly draining: boolean;
+  /** Istio peer metadata exchange, when the proxy knows its own node metadata. */
+  readonly metadataExchange?: MetadataExchange;
   /** Called once per finished HTTP stream (Istio metrics hook in here). */
   onStreamComplete?(stream: HttpStream): void;
 }

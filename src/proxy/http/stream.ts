@@ -20,6 +20,7 @@ import type { HttpConnectionManager } from './connection-manager.js';
 import { normalizePath } from './path-normalization.js';
 import { parseConnectTarget } from './connect-tunnel.js';
 import type { RouterOptions } from './filters/registry.js';
+import type { PeerInfo } from '../telemetry/metadata-exchange.js';
 
 /** Where an explicit-proxy request was really going (absolute-form URL or CONNECT target). */
 export interface OriginalDestination {
@@ -63,6 +64,8 @@ export class HttpStream implements FilterContext, StreamInfo {
   readonly originalDestination: OriginalDestination | undefined;
   /** The virtual host requires TLS and this plaintext request gets a 301 to https. */
   requireTlsRedirect = false;
+  /** The other side's identity from Istio metadata exchange (client when inbound, server when outbound). */
+  peer: PeerInfo | undefined;
   /** Extra response headers filters and the router ask for (set-cookie from hash policies). */
   extraResponseHeaders: [string, string][] | undefined;
 
@@ -145,6 +148,11 @@ export class HttpStream implements FilterContext, StreamInfo {
   // ---- the request path ----
   run(): void {
     this.applyEdgeHeaders();
+    const mx = this.hcm.proxy.metadataExchange;
+    if (mx) {
+      if (this.hcm.direction === 'INBOUND') this.peer = mx.take(this.view.headers);
+      else mx.announce(this.view.headers);
+    }
     this.resolveRoute();
     this.runFilters(0);
   }
@@ -262,6 +270,7 @@ export class HttpStream implements FilterContext, StreamInfo {
         headers[k] = existing === undefined ? v : [...(typeof existing === 'string' ? [existing] : existing), v];
       }
     }
+    if (this.hcm.direction === 'INBOUND') this.hcm.proxy.metadataExchange?.announce(headers);
     if (this.hcm.proxy.draining) headers.connection = 'close';
   }
 

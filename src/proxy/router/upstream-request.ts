@@ -265,6 +265,8 @@ export class UpstreamRequest implements AttemptOwner {
     stream.upstreamServiceTimeMs = Math.round(performance.now() - a.startedAt);
     const out = headers as HeaderMap;
     stripResponseHopByHop(out);
+    const mx = stream.hcm.proxy.metadataExchange;
+    if (mx && stream.hcm.direction !== 'INBOUND') stream.peer = mx.take(out);
     if (!stream.router.suppressEnvoyHeaders) out['x-envoy-upstream-service-time'] = String(stream.upstreamServiceTimeMs);
     stream.finalizeResponseHeaders(out);
     stream.responded = true;

@@ -1,12 +1,13 @@
 // Istio's standard HTTP metrics (istio_requests_total, istio_request_duration_milliseconds,
 // istio_request_bytes, istio_response_bytes) recorded per finished stream. The label set is built
-// once per distinct (direction, cluster, code, flags) combination and cached, so a request does a
+// once per distinct (direction, cluster, code, flags, peer) combination and cached, so a request does a
 // map lookup and a few increments.
 
 import type { HttpStream } from '../http/stream.js';
 import type { ProxyServer } from '../proxy.js';
 import { formatResponseFlags } from './response-flags.js';
 import { escapeLabelValue, observe, type Histogram, type Stat } from './stats.js';
+import { MetadataExchange, peerFromMetadata, type PeerInfo } from './metadata-exchange.js';
 
 interface Series {
   requests: Stat;
@@ -17,27 +18,13 @@ interface Series {
 
 const BYTE_BUCKETS = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000];
 
-interface SelfInfo {
-  workload: string;
-  namespace: string;
-  app: string;
-  version: string;
-  cluster: string;
-}
-
-function readSelf(server: ProxyServer, meta: Record<string, unknown> | undefined): SelfInfo {
-  const labels = (meta?.LABELS ?? {}) as Record<string, unknown>;
-  const str = (v: unknown, fallback: string) => (typeof v === 'string' && v !== '' ? v : fallback);
-  const idParts = server.identity.nodeId.split('~');
-  const podNs = idParts[2] ?? '';
-  const namespace = str(meta?.NAMESPACE, podNs.includes('.') ? podNs.slice(podNs.lastIndexOf('.') + 1) : 'unknown');
-  return {
-    workload: str(meta?.WORKLOAD_NAME, server.identity.cluster.split('.')[0] || 'unknown'),
-    namespace,
-    app: str(labels['app'] ?? labels['app.kubernetes.io/name'], 'unknown'),
-    version: str(labels['version'] ?? labels['app.kubernetes.io/version'], 'unknown'),
-    cluster: str(meta?.CLUSTER_ID, 'Kubernetes'),
-  };
+function selfInfo(server: ProxyServer, meta: Record<string, unknown> | undefined): PeerInfo {
+  const m: Record<string, unknown> = { ...(meta ?? {}) };
+  // Without metadata, fall back to what the node id says: sidecar~IP~POD.NAMESPACE~...
+  const podNs = server.identity.nodeId.split('~')[2] ?? '';
+  if (m.NAMESPACE === undefined && podNs.includes('.')) m.NAMESPACE = podNs.slice(podNs.lastIndexOf('.') + 1);
+  if (m.WORKLOAD_NAME === undefined) m.WORKLOAD_NAME = server.identity.cluster.split('.')[0];
+  return peerFromMetadata(m);
 }
 
 /** `outbound|9080|v1|reviews.default.svc.cluster.local` → the service host and its parts. */
@@ -49,34 +36,49 @@ function serviceOf(cluster: string | undefined): { host: string; name: string; n
   return { host, name, namespace };
 }
 
+const UNKNOWN_PEER: PeerInfo = { workload: 'unknown', namespace: 'unknown', app: 'unknown', version: 'unknown', cluster: 'unknown', key: '' };
+
+/** The service an inbound request addressed, from its authority (`reviews:9080` → FQDN). */
+function inboundService(authority: string, namespace: string): { host: string; name: string; namespace: string } {
+  const host = authority.replace(/:\d+$/, '');
+  if (host === '' || /^[\d.]+$/.test(host)) return { host: 'unknown', name: 'unknown', namespace };
+  const fqdn = host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`;
+  const [name = 'unknown', ns = namespace] = fqdn.split('.');
+  return { host: fqdn, name, namespace: ns };
+}
+
 export function installIstioMetrics(server: ProxyServer, nodeMetadata: Record<string, unknown> | undefined): void {
-  const self = readSelf(server, nodeMetadata);
+  const self = selfInfo(server, nodeMetadata);
+  if (nodeMetadata) server.metadataExchange = new MetadataExchange(server.identity.nodeId, nodeMetadata);
   const cache = new Map<string, Series>();
   const store = server.stats;
 
   const series = (stream: HttpStream): Series => {
     const inbound = stream.hcm.direction === 'INBOUND';
     const flags = formatResponseFlags(stream.responseFlags);
-    const key = `${inbound ? 'i' : 'o'}|${stream.upstreamCluster ?? ''}|${stream.responseCode}|${flags}`;
+    const peer = stream.peer ?? UNKNOWN_PEER;
+    const key = `${inbound ? 'i' : 'o'}|${stream.upstreamCluster ?? ''}|${stream.responseCode}|${flags}|${peer.key}|${inbound ? stream.authority : ''}`;
     let s = cache.get(key);
     if (s) return s;
-    const svc = inbound ? { host: stream.authority.split(':')[0] ?? 'unknown', name: self.app, namespace: self.namespace } : serviceOf(stream.upstreamCluster);
+    const source = inbound ? peer : self;
+    const destination = inbound ? self : peer;
+    const svc = inbound ? inboundService(stream.authority, self.namespace) : serviceOf(stream.upstreamCluster);
     const l = (name: string, v: string) => `${name}="${escapeLabelValue(v)}"`;
     const labels = [
       l('reporter', inbound ? 'destination' : 'source'),
-      l('source_workload', inbound ? 'unknown' : self.workload),
-      l('source_workload_namespace', inbound ? 'unknown' : self.namespace),
-      l('source_app', inbound ? 'unknown' : self.app),
-      l('source_version', inbound ? 'unknown' : self.version),
-      l('source_cluster', inbound ? 'unknown' : self.cluster),
-      l('destination_workload', inbound ? self.workload : 'unknown'),
-      l('destination_workload_namespace', inbound ? self.namespace : svc.namespace),
-      l('destination_app', inbound ? self.app : 'unknown'),
-      l('destination_version', inbound ? self.version : 'unknown'),
+      l('source_workload', source.workload),
+      l('source_workload_namespace', source.namespace),
+      l('source_app', source.app),
+      l('source_version', source.version),
+      l('source_cluster', source.cluster),
+      l('destination_workload', destination.workload),
+      l('destination_workload_namespace', destination.namespace),
+      l('destination_app', destination.app),
+      l('destination_version', destination.version),
       l('destination_service', svc.host),
       l('destination_service_name', svc.name),
       l('destination_service_namespace', svc.namespace),
-      l('destination_cluster', inbound ? self.cluster : 'unknown'),
+      l('destination_cluster', destination.cluster),
       l('request_protocol', 'http'),
       l('response_code', String(stream.responseCode)),
       l('response_flags', flags),
