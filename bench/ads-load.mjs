@@ -3,7 +3,7 @@
 // ADS streams, then R config changes; for each, the time from the `apply` to each proxy's ACK of
 // the version that carries it (p50, p99, and the last ACK), with the control plane's CPU and RSS.
 // Target: p99 under 1 s on a 2-core machine with 1,000 proxies, 100 services, 500 endpoints.
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -61,7 +61,7 @@ export async function runAdsLoad({ clients, services, endpoints, rounds, quietMs
   const report = {
     benchmark: 'ads-load',
     config: { clients, services, endpoints, rounds, namespace: NAMESPACE, quiet_ms: quietMs, mode: 'state of the world (SotW) ADS' },
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', kernel: release(), node: process.version },
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', kernel: release(), node: process.version, load_average_at_start: loadavg().map((n) => Number(n.toFixed(2))) },
   };
   if (!existsSync(XDS_MODULE)) return { ...report, error: 'dist/src/xds/index.js is missing: build the project first (`npm install` builds it, or `npm run build`)' };
   const xds = await import(pathToFileURL(XDS_MODULE).href);

@@ -1,11 +1,11 @@
 // The data-plane benchmark: direct, skiff, skiff2, nginx and haproxy measured in one run against
 // the same 1 KB upstream, one target at a time (the machine has two cores; running targets side
 // by side would measure their contention, not them).
-import { cpus, release } from 'node:os';
-import { log, makeTempDir } from './lib/processes.mjs';
+import { cpus, loadavg, release } from 'node:os';
+import { interrupted, log, makeTempDir } from './lib/processes.mjs';
 import { freePort, LOOPBACK } from './lib/net.mjs';
 import { ensureTools } from './lib/tools.mjs';
-import { accessLogLines, measureTarget, runConstantRate } from './lib/measure.mjs';
+import { accessLogLines, runConstantRate, TargetRun } from './lib/measure.mjs';
 import { RssSampler } from './lib/proc-stats.mjs';
 import { evaluate } from './lib/report.mjs';
 import { BODY_BYTES, startUpstream } from './targets/upstream.mjs';
@@ -59,7 +59,7 @@ async function measureThousandServices({ dir, upstreamPort, seconds, rate, conne
     const rss = round1(sampler.stop());
     return {
       value: rss,
-      detail: { services: 1000, startup_ms: sidecar.startupMs, load_seconds: loadSeconds, p50_ms: load.p50_ms, p99_ms: load.p99_ms, cpu_vcpu_per_1000rps: load.cpu_vcpu_per_1000rps },
+      detail: { services: 1000, startup_ms: sidecar.startupMs, load_seconds: loadSeconds, p50_ms: load.figures.p50_ms, p99_ms: load.figures.p99_ms, achieved_rps: load.figures.achieved_rps },
     };
   } catch (e) {
     return { value: { error: e.message } };
@@ -68,8 +68,22 @@ async function measureThousandServices({ dir, upstreamPort, seconds, rate, conne
   }
 }
 
-/** Runs the selected targets; returns the report object (see README in bench/). */
-export async function runDataPlane({ seconds, only, rate = 1000, connections = 16 }) {
+/** Runs `step` for every live target; a target that fails is marked and left out from then on. */
+async function eachTarget(runs, step) {
+  for (const run of runs) {
+    if (run.error || interrupted()) continue;
+    try {
+      await step(run);
+    } catch (e) {
+      run.error = e.message;
+      log(`${run.name}: ${e.message}`);
+    }
+  }
+}
+
+/** Runs the selected targets; returns the report object (see bench/README.md). */
+export async function runDataPlane({ seconds, only, rate = 1000, connections = 16, slices = 2 }) {
+  const loadAtStart = loadavg().map((n) => Number(n.toFixed(2)));
   const selected = only ?? TARGET_NAMES;
   const needed = ['wrk', 'nginx'];
   if (selected.includes('haproxy')) needed.push('haproxy');
@@ -77,7 +91,7 @@ export async function runDataPlane({ seconds, only, rate = 1000, connections = 1
   // coordinated omission where hey's per-worker pacing does not.
   const tools = await ensureTools(needed);
   for (const [tool, why] of Object.entries(tools.missing)) log(`${tool} unavailable: ${why}`);
-  const wrk = tools.paths.wrk ? { wrk: tools.paths.wrk } : { wrkMissing: `wrk is not available: ${tools.missing.wrk}` };
+  const wrkMissing = tools.paths.wrk ? undefined : `wrk is not available: ${tools.missing.wrk}`;
 
   const dir = makeTempDir();
   const upstreamPort = await freePort();
@@ -85,49 +99,76 @@ export async function runDataPlane({ seconds, only, rate = 1000, connections = 1
   log(`upstream: ${upstream.kind} on ${LOOPBACK}:${upstreamPort}`);
 
   const results = {};
+  const started = [];
+  const runs = [];
   const start = starters(tools);
+  // wrk takes whole seconds; keep slices at 2 s or more.
+  const sliceCount = Math.max(1, Math.min(slices, Math.floor(seconds / 2)));
+  const sliceSeconds = Math.max(1, Math.round(seconds / sliceCount));
   let rss1000;
   try {
+    // Every target runs side by side, idle but for the one being measured, so the phases can be
+    // interleaved: direct, skiff, …, haproxy, then again, each slice a fraction of --duration.
     for (const name of TARGET_NAMES.filter((n) => selected.includes(n))) {
-      let target;
       try {
         const port = name === 'direct' ? upstreamPort : await freePort();
         log(`${name}: starting`);
-        target = await start[name]({ dir, port, upstreamPort, bodyBytes: BODY_BYTES });
-        const measured = await measureTarget(name, { ...target, url: `http://${LOOPBACK}:${port}/` }, { tools: wrk, seconds, rate, connections, bodyBytes: BODY_BYTES });
-        const logs = target.accessLogs;
-        await target.stop();
-        target = undefined;
-        // Counted once the target stopped, so buffered access logs have been flushed.
-        measured.detail.access_log_lines = accessLogLines(logs);
-        results[name] = measured;
+        const target = await start[name]({ dir, port, upstreamPort, bodyBytes: BODY_BYTES });
+        started.push(target);
+        runs.push(new TargetRun(name, { ...target, url: `http://${LOOPBACK}:${port}/` }, { rate, connections, bodyBytes: BODY_BYTES }));
       } catch (e) {
         log(`${name}: ${e.message}`);
         results[name] = { error: e.message };
-      } finally {
-        await target?.stop();
       }
     }
-    if (selected.includes('skiff')) rss1000 = await measureThousandServices({ dir, upstreamPort, seconds, rate, connections });
+    if (tools.paths.wrk) {
+      await eachTarget(runs, (run) => {
+        log(`${run.name}: warm-up (wrk -t2 -c${connections} -d2s)`);
+        return run.warmUp(tools.paths.wrk);
+      });
+      for (let i = 1; i <= sliceCount; i++) {
+        await eachTarget(runs, (run) => {
+          log(`${run.name}: saturation ${i}/${sliceCount} (wrk -t2 -c${connections} -d${sliceSeconds}s)`);
+          return run.saturate(tools.paths.wrk, sliceSeconds);
+        });
+      }
+    }
+    for (let i = 1; i <= sliceCount; i++) {
+      await eachTarget(runs, (run) => {
+        log(`${run.name}: ${rate} rps ${i}/${sliceCount} for ${sliceSeconds}s on ${connections} connections (open loop)`);
+        return run.fixedRate(sliceSeconds);
+      });
+    }
+    for (const run of runs) results[run.name] = run.error ? { error: run.error } : await run.result({ wrkMissing });
+  } finally {
+    for (const run of runs) run.stopSampling();
+    await Promise.all(started.map((t) => t.stop()));
+  }
+  // Counted once the targets stopped, so buffered access logs have been flushed.
+  for (const run of runs) if (!results[run.name].error) results[run.name].detail.access_log_lines = accessLogLines(run.target.accessLogs);
+  try {
+    if (selected.includes('skiff') && !interrupted()) rss1000 = await measureThousandServices({ dir, upstreamPort, seconds, rate, connections });
   } finally {
     await upstream.stop();
   }
 
-  const { comparisons, targets } = evaluate(results, rss1000?.value);
+  const ordered = Object.fromEntries(TARGET_NAMES.filter((n) => n in results).map((n) => [n, results[n]]));
+  const { comparisons, targets } = evaluate(ordered, rss1000?.value);
   return {
     benchmark: 'data-plane',
     config: {
       body_bytes: BODY_BYTES,
       protocol: 'HTTP/1.1 keep-alive',
       upstream: upstream.kind,
-      duration_s: seconds,
+      duration_s: sliceSeconds * sliceCount,
+      slices: sliceCount,
       rate,
       connections,
-      rps_max_tool: tools.paths.wrk ? `wrk -t2 -c${connections} -d${seconds}s` : null,
-      latency_tool: 'bench/lib/constant-rate.mjs (open loop, latency from intended send time)',
+      rps_max_tool: tools.paths.wrk ? `wrk -t2 -c${connections}, ${sliceCount} slice(s) of ${sliceSeconds}s interleaved across targets, best slice` : null,
+      latency_tool: `bench/lib/constant-rate.mjs: open loop, latency from intended send time, ${sliceCount} slice(s) of ${sliceSeconds}s interleaved across targets, histograms merged`,
     },
-    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', kernel: release(), node: process.version },
-    results,
+    machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', kernel: release(), node: process.version, load_average_at_start: loadAtStart },
+    results: ordered,
     skiff_rss_mb_1000_services: rss1000 === undefined ? { error: 'not measured: skiff not selected (--only)' } : rss1000.value,
     skiff_1000_services_detail: rss1000?.detail,
     comparisons,

@@ -8,12 +8,13 @@ import { cleanup, interrupted, log } from './lib/processes.mjs';
 import { formatText } from './lib/report.mjs';
 import { runDataPlane, TARGET_NAMES } from './data-plane.mjs';
 
-const USAGE = `usage: npm run bench -- [--json] [--duration SECONDS] [--only ${TARGET_NAMES.join(',')}] [--rate RPS]
+const USAGE = `usage: npm run bench -- [--json] [--duration SECONDS] [--only ${TARGET_NAMES.join(',')}] [--rate RPS] [--slices N]
        npm run bench -- ads [--json] [--clients N] [--services N] [--endpoints N] [--rounds N]
 
   --duration  seconds of each measured phase (saturation, fixed rate); default 10
   --only      a comma-separated subset of targets; default all
   --rate      the fixed request rate of the latency and CPU phase; default 1000
+  --slices    each phase runs in N slices interleaved across targets; default 2
   --json      print one JSON object on stdout instead of the table
 `;
 
@@ -38,6 +39,7 @@ async function dataPlane(argv) {
         duration: { type: 'string', default: '10' },
         only: { type: 'string' },
         rate: { type: 'string', default: '1000' },
+        slices: { type: 'string', default: '2' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -51,13 +53,15 @@ async function dataPlane(argv) {
   }
   const seconds = positiveNumber(values.duration, '--duration');
   const rate = positiveNumber(values.rate, '--rate');
+  const slices = positiveNumber(values.slices, '--slices');
+  if (!Number.isInteger(slices)) fail(`--slices must be a whole number, got "${values.slices}"`);
   let only;
   if (values.only !== undefined) {
     only = values.only.split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = only.filter((n) => !TARGET_NAMES.includes(n));
     if (unknown.length > 0 || only.length === 0) fail(`--only: unknown target(s) ${unknown.join(', ') || '(none given)'}; choose from ${TARGET_NAMES.join(', ')}`);
   }
-  const report = await runDataPlane({ seconds, only, rate });
+  const report = await runDataPlane({ seconds, only, rate, slices });
   if (interrupted()) return;
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatText(report));
 }

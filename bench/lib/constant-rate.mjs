@@ -161,6 +161,8 @@ emit({
   p99_ms: ms(99),
   p999_ms: ms(99.9),
   max_ms: Math.round(histogram.maxValue) / 1000,
+  // The whole histogram (µs), so a caller can merge slices and take percentiles over all of them.
+  histogram: hdr.encodeIntoCompressedBase64(histogram),
 });
 await Promise.allSettled(clients.map((c) => c.destroy()));
 process.exit(0);

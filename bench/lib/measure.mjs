@@ -1,10 +1,12 @@
-// The measurement every target gets, in the same order and with the same tools: a short wrk
-// warm-up, saturation with wrk (rps_max), then latency at a fixed rate with the open-loop
-// generator while the target's CPU time is read from /proc (cpu_vcpu_per_1000rps). The target's
-// RSS is sampled throughout (rss_mb is the maximum).
+// The measurement every target gets, with the same tools: a short wrk warm-up, saturation with wrk
+// (rps_max), then latency at a fixed rate with the open-loop generator while the target's CPU time
+// is read from /proc (cpu_vcpu_per_1000rps); RSS is sampled throughout (rss_mb is the maximum).
+// Each phase is run in slices that the caller interleaves across targets, so a burst of load from
+// elsewhere on a shared machine lands on every target rather than on whichever ran at that moment.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { log, runToEnd, sleep } from './processes.mjs';
+import hdr from 'hdr-histogram-js';
+import { runToEnd } from './processes.mjs';
 import { cpuSeconds, processTree, RssSampler } from './proc-stats.mjs';
 import { runWrk } from './wrk.mjs';
 
@@ -12,15 +14,22 @@ const GENERATOR = fileURLToPath(new URL('./constant-rate.mjs', import.meta.url))
 
 const round = (n, digits) => (n === null || n === undefined ? null : Number(n.toFixed(digits)));
 
+export function newHistogram() {
+  // Microseconds, 3 significant digits, up to 2 minutes: the generator's own settings.
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+}
+
 /**
  * Runs the open-loop generator in its own process. `pids` (may be empty) are the processes whose
- * CPU time is read when the generator starts and stops sending.
+ * CPU time is read when the generator starts and stops recording. Returns its figures, the
+ * histogram (µs) and the CPU seconds those processes used meanwhile.
  */
 export async function runConstantRate(url, { rate, seconds, connections, expectBytes, pids = [] }) {
   let cpuStart;
   let cpuEnd;
   let result;
-  const res = await runToEnd(process.execPath, [GENERATOR, '--url', url, '--rate', String(rate), '--duration', String(seconds), '--connections', String(connections), '--expect-bytes', String(expectBytes)], {
+  const args = [GENERATOR, '--url', url, '--rate', String(rate), '--duration', String(seconds), '--connections', String(connections), '--expect-bytes', String(expectBytes)];
+  const res = await runToEnd(process.execPath, args, {
     timeoutMs: (seconds + 60) * 1000,
     onStdoutLine(line) {
       let event;
@@ -35,15 +44,9 @@ export async function runConstantRate(url, { rate, seconds, connections, expectB
     },
   });
   if (res.code !== 0 || !result) throw new Error(`the constant-rate generator failed (${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
-  const served = result.ok + result.non2xx + result.wrong_size;
-  const cpu = pids.length > 0 && cpuStart !== undefined && cpuEnd !== undefined && served > 0 ? cpuEnd - cpuStart : undefined;
-  const { event, ...figures } = result;
-  return {
-    ...figures,
-    // CPU-seconds per 1,000 requests equals vCPUs used per 1,000 requests per second.
-    cpu_vcpu_per_1000rps: cpu === undefined ? null : round((cpu / served) * 1000, 4),
-    cpu_seconds: cpu === undefined ? null : round(cpu, 2),
-  };
+  const { event, histogram, ...figures } = result;
+  const cpu = pids.length > 0 && cpuStart !== undefined && cpuEnd !== undefined ? cpuEnd - cpuStart : undefined;
+  return { figures, histogram: hdr.decodeFromCompressedBase64(histogram), cpuSeconds: cpu };
 }
 
 /** Lines in the target's access logs; read after it stopped, so buffered logs are flushed. */
@@ -63,43 +66,86 @@ function countLines(file) {
 }
 
 /**
- * Measures one started target. `target`: { url, roots: ChildProcess[] (empty for direct),
- * accessLogs: string[], description, scrapeMetrics?: () => Promise<object> }.
- * `tools.wrk` may be undefined: rps_max is then null with the reason.
+ * The measurements of one started target, accumulated slice by slice. `target`: { url, roots:
+ * ChildProcess[] (empty for direct), description, scrapeMetrics?: () => Promise<object> }.
  */
-export async function measureTarget(name, target, { tools, seconds, rate, connections, bodyBytes }) {
-  const pids = target.roots.flatMap((c) => processTree(c.pid));
-  const rss = pids.length > 0 ? new RssSampler(pids) : undefined;
-  const result = { rps_max: null, p50_ms: null, p90_ms: null, p99_ms: null, cpu_vcpu_per_1000rps: null, rss_mb: null };
-  const detail = { description: target.description, processes: pids.length };
-  try {
-    if (tools.wrk) {
-      log(`${name}: warm-up (wrk -t2 -c${connections} -d2s)`);
-      await runWrk(tools.wrk, target.url, { threads: 2, connections, seconds: 2 });
-      log(`${name}: saturation (wrk -t2 -c${connections} -d${seconds}s)`);
-      const wrk = await runWrk(tools.wrk, target.url, { threads: 2, connections, seconds });
-      result.rps_max = Math.round(wrk.rps);
-      detail.wrk = wrk;
-      if (wrk.socketErrors > 0 || wrk.non2xx > 0) log(`${name}: wrk saw ${wrk.socketErrors} socket errors and ${wrk.non2xx} non-2xx answers`);
-      await sleep(1000);
-    } else {
-      detail.rps_max_error = tools.wrkMissing;
-    }
-    log(`${name}: ${rate} rps for ${seconds}s on ${connections} connections (open loop)`);
-    const latency = await runConstantRate(target.url, { rate, seconds, connections, expectBytes: bodyBytes, pids });
-    Object.assign(result, {
-      p50_ms: latency.p50_ms,
-      p90_ms: latency.p90_ms,
-      p99_ms: latency.p99_ms,
-      cpu_vcpu_per_1000rps: latency.cpu_vcpu_per_1000rps,
-    });
-    // An open-loop run that fell behind measured a queue, not the target's latency at this rate.
-    detail.latency = { ...latency, sustained: latency.achieved_rps >= rate * 0.97 };
-    const failed = latency.non2xx + latency.wrong_size + latency.unfinished + Object.values(latency.errors).reduce((a, n) => a + n, 0);
-    if (failed > 0) log(`${name}: ${failed} of ${latency.requests} requests at ${rate} rps failed`);
-    if (target.scrapeMetrics) detail.metrics = await target.scrapeMetrics();
-  } finally {
-    if (rss) result.rss_mb = round(rss.stop(), 1);
+export class TargetRun {
+  constructor(name, target, { rate, connections, bodyBytes }) {
+    this.name = name;
+    this.target = target;
+    this.rate = rate;
+    this.connections = connections;
+    this.bodyBytes = bodyBytes;
+    this.pids = target.roots.flatMap((c) => processTree(c.pid));
+    this.rss = this.pids.length > 0 ? new RssSampler(this.pids) : undefined;
+    this.wrk = [];
+    this.latency = newHistogram();
+    this.slices = [];
+    this.cpuSeconds = 0;
+    this.served = 0;
+    this.error = undefined;
   }
-  return { ...result, detail };
+
+  async warmUp(wrkPath) {
+    await runWrk(wrkPath, this.target.url, { threads: 2, connections: this.connections, seconds: 2 });
+  }
+
+  async saturate(wrkPath, seconds) {
+    this.wrk.push(await runWrk(wrkPath, this.target.url, { threads: 2, connections: this.connections, seconds }));
+  }
+
+  async fixedRate(seconds) {
+    const run = await runConstantRate(this.target.url, { rate: this.rate, seconds, connections: this.connections, expectBytes: this.bodyBytes, pids: this.pids });
+    this.latency.add(run.histogram);
+    const served = run.figures.ok + run.figures.non2xx + run.figures.wrong_size;
+    this.served += served;
+    if (run.cpuSeconds !== undefined) this.cpuSeconds += run.cpuSeconds;
+    this.slices.push(run.figures);
+  }
+
+  /** The figures the issue asks for, plus the detail behind them. */
+  async result({ wrkMissing } = {}) {
+    const ms = (p) => (this.latency.totalCount > 0 ? Math.round(this.latency.getValueAtPercentile(p)) / 1000 : null);
+    const sum = (key) => this.slices.reduce((a, s) => a + s[key], 0);
+    const errors = {};
+    for (const s of this.slices) for (const [k, n] of Object.entries(s.errors)) errors[k] = (errors[k] ?? 0) + n;
+    const achieved = this.slices.map((s) => s.achieved_rps);
+    // Noise from elsewhere only ever lowers a saturation run, so the best slice is the estimate.
+    const best = this.wrk.reduce((a, w) => (w.rps > (a?.rps ?? -1) ? w : a), undefined);
+    const detail = {
+      description: this.target.description,
+      processes: this.pids.length,
+      wrk: this.wrk.length > 0 ? { slices_rps: this.wrk.map((w) => Math.round(w.rps)), socket_errors: this.wrk.reduce((a, w) => a + w.socketErrors, 0), non2xx: this.wrk.reduce((a, w) => a + w.non2xx, 0) } : { error: wrkMissing },
+      latency: {
+        slices: this.slices.length,
+        requests: sum('requests'),
+        ok: sum('ok'),
+        non2xx: sum('non2xx'),
+        wrong_size: sum('wrong_size'),
+        unfinished: sum('unfinished'),
+        errors,
+        achieved_rps_per_slice: achieved,
+        // An open-loop run that fell behind measured a queue, not the target's latency at this rate.
+        sustained: achieved.every((a) => a >= this.rate * 0.97),
+        p999_ms: ms(99.9),
+        max_ms: this.latency.totalCount > 0 ? Math.round(this.latency.maxValue) / 1000 : null,
+        cpu_seconds: this.pids.length > 0 ? round(this.cpuSeconds, 2) : null,
+      },
+    };
+    if (this.target.scrapeMetrics) detail.metrics = await this.target.scrapeMetrics();
+    return {
+      rps_max: best ? Math.round(best.rps) : null,
+      p50_ms: ms(50),
+      p90_ms: ms(90),
+      p99_ms: ms(99),
+      // CPU-seconds per 1,000 requests served equals vCPUs used per 1,000 requests per second.
+      cpu_vcpu_per_1000rps: this.pids.length > 0 && this.served > 0 ? round((this.cpuSeconds / this.served) * 1000, 4) : null,
+      rss_mb: this.rss ? round(this.rss.stop(), 1) : null,
+      detail,
+    };
+  }
+
+  stopSampling() {
+    this.rss?.stop();
+  }
 }

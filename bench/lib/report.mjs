@@ -79,7 +79,9 @@ function table(rows) {
 export function formatText(report) {
   const lines = [];
   lines.push(`Data plane, ${report.config.body_bytes}-byte response over HTTP/1.1 keep-alive, upstream: ${report.config.upstream}`);
-  lines.push(`rps_max: wrk -t2 -c${report.config.connections} -d${report.config.duration_s}s; latency/CPU: ${report.config.rate} rps open loop on ${report.config.connections} connections for ${report.config.duration_s}s`);
+  lines.push(`rps_max: ${report.config.rps_max_tool ?? 'not measured (wrk missing)'}`);
+  lines.push(`latency/CPU: ${report.config.rate} rps on ${report.config.connections} connections, ${report.config.latency_tool}`);
+  lines.push(`machine: ${report.machine.cpus} CPUs, load average at start ${report.machine.load_average_at_start.join(' ')} (a busy machine makes every figure noisier)`);
   lines.push('');
   const rows = [['target', 'rps_max', 'p50 ms', 'p90 ms', 'p99 ms', '+p50 ms', '+p99 ms', 'vCPU/1000rps', 'RSS MB', 'rps vs nginx']];
   const added = report.comparisons.added_latency_ms;
@@ -98,7 +100,7 @@ export function formatText(report) {
   lines.push(table(rows));
   for (const [name, r] of Object.entries(report.results)) {
     if (r.error) lines.push(`  ${name}: ${r.error}`);
-    else if (r.detail?.latency?.sustained === false) lines.push(`  * ${name} could not sustain ${report.config.rate} rps (${r.detail.latency.achieved_rps} achieved): its latencies include queueing`);
+    else if (r.detail?.latency?.sustained === false) lines.push(`  * ${name} could not sustain ${report.config.rate} rps (${r.detail.latency.achieved_rps_per_slice.join(', ')} achieved): its latencies include queueing`);
   }
   const rss = report.skiff_rss_mb_1000_services;
   lines.push('');
