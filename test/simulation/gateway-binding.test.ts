@@ -7,6 +7,8 @@ import { generateProxyConfig, simulate } from '../../src/control-plane/translate
 import type { Json } from '../../src/control-plane/translate/envoy-common.js';
 import { buildRoutes } from '../../src/control-plane/translate/routes.js';
 import { bookinfoPush, ingressGateway, sidecarOf } from './fixtures.js';
+import { proxyMetadata } from '../../src/control-plane/translate/xds-generator.js';
+import { nodeId } from '../../src/control-plane/model/proxy.js';
 
 const GATEWAY = `
 apiVersion: networking.istio.io/v1
@@ -187,5 +189,27 @@ spec:
     assert.deepEqual(other.clusters.map((c) => c.name), ['outbound|9080|v1|reviews.default.svc.cluster.local']);
     const outside = simulate(config, { port: 8080, authority: 'bookinfo.example.com', path: '/productpage', headers: { 'end-user': 'jason' } });
     assert.deepEqual(outside.clusters.map((c) => c.name), ['outbound|9080||productpage.default.svc.cluster.local']);
+  });
+});
+
+describe('Gateway listeners on the local runtime', () => {
+  const push = bookinfoPush([GATEWAY, vs('shop', 'default', ['shop.example.com'], ['istio-system/public'], 'productpage')].join('---'));
+  const w = push.registry.workloads.find((x) => x.labels.istio === 'ingressgateway')!;
+  const local = (portMap?: Record<string, string>) => {
+    const { labels, metadata } = proxyMetadata({ SKIFF_BIND_ADDRESS: '127.0.0.1', ...(portMap ? { SKIFF_PORT_MAP: portMap } : {}) });
+    return push.proxyFor(nodeId('router', w.address, w.name, w.namespace), { labels, metadata });
+  };
+
+  it('bind loopback, at the listener port when no map is given', () => {
+    const listeners = generateProxyConfig(local(), push).listeners;
+    assert.deepEqual(listeners.map((l) => [l.name, (l.address as Json).socket_address]), [['127.0.0.1_8080', { address: '127.0.0.1', port_value: 8080 }]]);
+  });
+  it('serve a mapped port, keeping the route configuration named for the gateway port', () => {
+    const config = generateProxyConfig(local({ '8080': '41234' }), push);
+    assert.deepEqual(config.listeners.map((l) => l.name), ['127.0.0.1_41234']);
+    assert.deepEqual(config.routes.map((r) => r.name), ['http.8080']);
+  });
+  it('ignore map entries that are not ports', () => {
+    assert.deepEqual(generateProxyConfig(local({ '8080': 'lots' }), push).listeners.map((l) => l.name), ['127.0.0.1_8080']);
   });
 });

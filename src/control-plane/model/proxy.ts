@@ -9,6 +9,24 @@ export interface ProxyMetadata {
   readonly httpProxyPort?: number;
   /** `INTERCEPTION_MODE`: NONE means no capture listeners (virtualOutbound/virtualInbound). */
   readonly interceptionMode?: 'REDIRECT' | 'TPROXY' | 'NONE';
+  /**
+   * `SKIFF_BIND_ADDRESS`: where a gateway on Skiff's local runtime binds its listeners instead of
+   * 0.0.0.0 (loopback, so a laptop's mesh is not exposed to its network).
+   */
+  readonly bindAddress?: string;
+  /**
+   * `SKIFF_PORT_MAP`: gateway server port → the port it is really served on, so several meshes
+   * share one machine. Unmapped ports below 1024 are served at port+8000 (80 → 8080), as Istio's
+   * own gateway deployment maps them.
+   */
+  readonly portMap?: Readonly<Record<number, number>>;
+}
+
+/** The port a gateway server port is served on, honouring the local runtime's map. */
+export function servedPort(metadata: ProxyMetadata, port: number): number {
+  const mapped = metadata.portMap?.[port];
+  if (mapped !== undefined) return mapped;
+  return metadata.bindAddress !== undefined && port < 1024 ? port + 8000 : port;
 }
 
 export interface Proxy {

@@ -4,7 +4,7 @@
 // TCP servers proxy bytes to the destinations of the VirtualService `tls`/`tcp` rules bound to them.
 import { hostIntersection } from '../model/host.js';
 import { isHttpsTerminated, isPassthroughServer, type MergedServer } from '../model/gateways.js';
-import type { Proxy } from '../model/proxy.js';
+import { servedPort, type Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
 import { isHttpProtocol, parseProtocol } from '../registry/protocol.js';
 import { TYPE_URL } from '../../xds/type-urls.js';
@@ -80,13 +80,14 @@ export function gatewayListeners(proxy: Proxy, push: PushContext, problems: Tran
   problems.push(...mergeProblems);
   const out: Json[] = [];
   for (const port of merged.ports) {
-    const bind = port.bind ?? '0.0.0.0';
-    const name = listenerName(bind, port.listenerPort);
+    const bind = port.bind ?? proxy.metadata.bindAddress ?? '0.0.0.0';
+    const served = servedPort(proxy.metadata, port.listenerPort);
+    const name = listenerName(bind, served);
     // Plaintext HTTP servers on one port share one connection manager.
     const servers = port.plaintext && isHttpProtocol(parseProtocol(port.protocol)) ? port.servers.slice(0, 1) : port.servers;
     const chains = servers.flatMap((m) => serverChains(proxy, push, m, name, problems));
     if (!chains.length) continue;
-    const listener: Json = { name, address: socketAddress(bind, port.listenerPort), filter_chains: chains };
+    const listener: Json = { name, address: socketAddress(bind, served), filter_chains: chains };
     if (!port.plaintext) listener.listener_filters = [{ name: 'envoy.filters.listener.tls_inspector', typed_config: typed(TYPE_URL.TLS_INSPECTOR) }];
     listener.traffic_direction = 'OUTBOUND';
     out.push(listener);

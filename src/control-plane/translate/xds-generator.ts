@@ -43,15 +43,30 @@ function stringMap(value: unknown): Record<string, string> | undefined {
   return out;
 }
 
+/** `{"8080": 41234}` → {8080: 41234}; entries that are not port numbers are ignored. */
+function portMap(value: unknown): Record<number, number> | undefined {
+  const entries = Object.entries(stringMap(value) ?? (value && typeof value === 'object' ? (value as Record<string, unknown>) : {}));
+  const out: Record<number, number> = {};
+  for (const [k, v] of entries) {
+    const from = Number(k);
+    const to = Number(v);
+    if (Number.isInteger(from) && Number.isInteger(to) && from > 0 && to > 0 && from < 65536 && to < 65536) out[from] = to;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** Istio node metadata → the proxy's labels and options. */
 export function proxyMetadata(metadata: Readonly<Record<string, unknown>>): { labels?: Record<string, string>; metadata: ProxyMetadata } {
   const port = Number(metadata.HTTP_PROXY_PORT);
   const mode = metadata.INTERCEPTION_MODE;
+  const bind = metadata.SKIFF_BIND_ADDRESS;
   return {
     labels: stringMap(metadata.LABELS),
     metadata: {
       httpProxyPort: Number.isInteger(port) && port > 0 ? port : undefined,
       interceptionMode: mode === 'NONE' || mode === 'REDIRECT' || mode === 'TPROXY' ? mode : undefined,
+      bindAddress: typeof bind === 'string' && bind !== '' ? bind : undefined,
+      portMap: portMap(metadata.SKIFF_PORT_MAP),
     },
   };
 }
