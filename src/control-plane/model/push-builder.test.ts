@@ -86,6 +86,22 @@ describe('PushContextBuilder', () => {
     builder.stop();
   });
 
+  it('ignores kinds the push does not read (the runtime writes Pod status all the time)', async () => {
+    const store = new FakeStore();
+    const builder = new PushContextBuilder({ store, debounceMs: 5 });
+    builder.start();
+    let pushes = 0;
+    builder.subscribe(() => { pushes += 1; });
+    store.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reviews-1', namespace: 'default' }, spec: {} });
+    store.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'reviews', namespace: 'default' }, spec: {} });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(pushes, 0);
+    const next = nextPush(builder);
+    store.apply(service);
+    assert.equal((await next).request.full, true);
+    builder.stop();
+  });
+
   it('flush() pushes pending changes at once', () => {
     const store = new FakeStore();
     const builder = new PushContextBuilder({ store, debounceMs: 60_000 });

@@ -34,6 +34,14 @@ export const PUSH_KINDS: readonly KindRef[] = [
   { group: 'security.istio.io', kind: 'RequestAuthentication' },
 ];
 
+const PUSH_KIND_KEYS = new Set(PUSH_KINDS.map((k) => `${k.group}/${k.kind}`));
+
+function isPushKind(obj: Resource): boolean {
+  const slash = obj.apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
+  return PUSH_KIND_KEYS.has(`${group}/${obj.kind}`);
+}
+
 export interface PushBuilderOptions {
   readonly store: Pick<ConfigStore, 'list' | 'watch'>;
   readonly workloads?: WorkloadSource;
@@ -81,7 +89,11 @@ export class PushContextBuilder {
   /** Builds the first push and starts watching; returns that push. */
   start(): PushContext {
     if (this.push) return this.push;
-    this.unwatch.push(this.options.store.watch((e) => this.enqueue(true, 'config', `${e.object.kind} ${e.object.metadata.namespace ?? ''}/${e.object.metadata.name}`)));
+    // Only kinds the push reads trigger one: the runtime's Pod and Deployment status writes must not.
+    this.unwatch.push(this.options.store.watch((e) => {
+      if (!isPushKind(e.object)) return;
+      this.enqueue(true, 'config', `${e.object.kind} ${e.object.metadata.namespace ?? ''}/${e.object.metadata.name}`);
+    }));
     if (this.options.workloads) {
       for (const w of this.options.workloads.list()) this.known.set(`${w.namespace}/${w.name}`, w);
       this.unwatch.push(this.options.workloads.watch((e) => this.onWorkload(e)));
