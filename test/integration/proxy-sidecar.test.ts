@@ -58,7 +58,29 @@ before(async () => {
           use_original_dst: true,
           traffic_direction: 'OUTBOUND',
           filter_chains: [],
-          default_filter_chain: { name: 'PassthroughFilterChain', filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': TCP_PROXY, stat_prefix: 'PassthroughCluster', cluster: 'PassthroughCluster' } }] },
+          default_filter_chain: {
+            name: 'PassthroughFilterChain',
+            filters: [
+              {
+                name: 'envoy.filters.network.tcp_proxy',
+                typed_config: {
+                  '@type': TCP_PROXY,
+                  stat_prefix: 'PassthroughCluster',
+                  cluster: 'PassthroughCluster',
+                  access_log: [
+                    {
+                      name: 'envoy.access_loggers.file',
+                      typed_config: {
+                        '@type': 'type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog',
+                        path: '/dev/stdout',
+                        log_format: { text_format_source: { inline_string: 'tcp %UPSTREAM_CLUSTER% %BYTES_RECEIVED% %BYTES_SENT% %RESPONSE_FLAGS%\n' } },
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
         },
         {
           name: '0.0.0.0_9080',
@@ -178,8 +200,11 @@ test('CONNECT to a TCP destination without a listener is tunnelled through the p
       else if (buf.includes('\r\n\r\n') && !buf.includes('ping')) socket.write('ping');
     });
   });
+  proxy.accessLog.length = 0;
   socket.destroy();
   assert.match(reply, /^HTTP\/1\.1 200 Connection established\r\n\r\nping$/);
+  for (let i = 0; i < 100 && proxy.accessLog.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(proxy.accessLog, ['tcp PassthroughCluster 4 4 -\n']);
 });
 
 test('the inbound listener fronts the local app', async () => {

@@ -53,6 +53,8 @@ export interface Listener {
   readonly httpInspector: boolean;
   readonly listenerFiltersTimeoutMs: number;
   readonly continueOnListenerFiltersTimeout: boolean;
+  /** Listener access logs: written for connections no filter chain accepts. */
+  readonly accessLogs: readonly AccessLogConfig[];
 }
 
 const LISTENER_SPEC = {
@@ -95,7 +97,7 @@ export function compileListener(value: unknown, path: string, sink: ErrorSink): 
   r.bool('reuse_port', false);
   r.bool('enable_reuse_port', true);
   r.string('stat_prefix');
-  compileAccessLogs(r, 'access_log', sink);
+  const accessLogs = compileAccessLogs(r, 'access_log', sink);
   const address = compileAddress(r.raw('address'), r.at('address'), sink, true);
   if (!r.has('address')) r.error('address', 'is required');
 
@@ -129,6 +131,7 @@ export function compileListener(value: unknown, path: string, sink: ErrorSink): 
     httpInspector,
     listenerFiltersTimeoutMs: r.durationMs('listener_filters_timeout') ?? 15_000,
     continueOnListenerFiltersTimeout: r.bool('continue_on_listener_filters_timeout', false),
+    accessLogs,
   };
 }
 

@@ -12,6 +12,8 @@ import { ExplicitProxy, type OutboundDispatch } from './explicit-proxy.js';
 import { needsSniffing, selectFilterChain } from './filter-chain-match.js';
 import { ListenerRuntime } from './listener-runtime.js';
 import { sniff } from './protocol-sniffer.js';
+import { TcpSessionInfo } from '../telemetry/tcp-session-info.js';
+import { ResponseFlag } from '../telemetry/response-flags.js';
 
 export type ProxyRole = 'sidecar' | 'router';
 
@@ -148,6 +150,13 @@ export class ListenerManager implements OutboundDispatch {
   private dispatch(runtime: ListenerRuntime, socket: Socket, info: Parameters<typeof selectFilterChain>[1]): void {
     const chain = selectFilterChain(runtime.listener, info);
     if (!chain) {
+      const logs = runtime.listener.accessLogs;
+      if (logs.length > 0) {
+        const c = new TcpSessionInfo(socket);
+        c.responseFlags = ResponseFlag.NoRouteFound;
+        c.responseCodeDetails = 'filter_chain_not_found';
+        this.proxy.accessLog.log(logs, c);
+      }
       socket.destroy();
       return;
     }

@@ -26,7 +26,7 @@ export class ListenerRuntime {
     if (!rt) {
       rt = chain.filter.kind === 'http'
         ? { kind: 'http', hcm: new HttpConnectionManager(chain.filter.hcm, this.proxy, this.listener.trafficDirection) }
-        : { kind: 'tcp', tcp: new TcpProxy(chain.filter.tcpProxy, this.proxy.clusters), chain };
+        : { kind: 'tcp', tcp: new TcpProxy(chain.filter.tcpProxy, this.proxy.clusters, this.proxy.accessLog), chain };
       this.runtimes.set(chain, rt);
     }
     return rt;
