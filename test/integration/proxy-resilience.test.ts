@@ -176,6 +176,8 @@ test('a per-try timeout is retried on another host', async () => {
 });
 
 test('circuit breaker: one connection and one pending request, the rest overflow with UO', async () => {
+  // Warm the pool so its one connection is open and idle: the first request then never waits.
+  assert.equal((await httpGet(port, '/limited', { headers: { 'x-slow-ms': '0' } })).status, 200);
   const before = await httpGet(proxy.adminPort(), '/stats?filter=cluster\\.limited\\.upstream_rq_pending_overflow');
   const results = await Promise.all(Array.from({ length: 5 }, () => httpGet(port, '/limited', { headers: { 'x-slow-ms': '300' } })));
   const codes = results.map((r) => r.status).sort();
