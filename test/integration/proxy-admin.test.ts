@@ -57,3 +57,26 @@ test('admin endpoints describe a running gateway and quitquitquit drains it', as
     await app.close();
   }
 });
+
+test('shutdown drains: a request in flight finishes, new connections are refused', async () => {
+  const app = await startUpstream('slow');
+  const proxy = await startTestProxy({
+    clusters: [staticCluster('slow', [app.port])],
+    routes: [routeConfig('r', [virtualHost('v', ['*'], [{ match: { prefix: '/' }, route: { cluster: 'slow' } }])])],
+    listeners: [httpListener('l', 0, hcm({ rds: 'r' }))],
+  });
+  try {
+    const port = proxy.port('l');
+    const inFlight = httpGet(port, '/slow', { headers: { 'x-test-delay-ms': '300' } });
+    await new Promise((r) => setTimeout(r, 50));
+    const done = proxy.proxy.shutdown();
+    const res = await inFlight;
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.connection, 'close');
+    await done;
+    await assert.rejects(httpGet(port, '/after'));
+  } finally {
+    await proxy.stop();
+    await app.close();
+  }
+});

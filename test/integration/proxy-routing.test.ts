@@ -41,6 +41,15 @@ before(async () => {
           },
           { name: 'missing', match: { prefix: '/missing-cluster' }, route: { cluster: 'outbound|9080||nowhere' } },
           {
+            name: 'regex',
+            match: { safe_regex: { regex: '/service/([^/]+)(/.*)' } },
+            route: {
+              cluster: 'outbound|9080|v1|reviews.default.svc.cluster.local',
+              regex_rewrite: { pattern: { regex: '^/service/([^/]+)(/.*)$' }, substitution: '\\2/instance/\\1' },
+              request_mirror_policies: [{ cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local', runtime_fraction: { default_value: { numerator: 100 } } }],
+            },
+          },
+          {
             name: 'default',
             match: { prefix: '/' },
             route: { cluster: 'outbound|9080|v1|reviews.default.svc.cluster.local', timeout: '0s' },
@@ -165,4 +174,15 @@ test('request bodies stream to the upstream and keep-alive connections are reuse
   const total = Number(/upstream_cx_total: (\d+)/.exec(clusters.body)![1]);
   // Hundreds of requests went to v1 so far over a handful of pooled connections.
   assert.ok(total >= 1 && total < 20, `upstream_cx_total ${total}`);
+});
+
+test('regex_rewrite substitutes groups, and the mirror gets a -shadow copy', async () => {
+  const mirrored = v2.requests.length;
+  const res = await httpGet(port, '/service/foo/v1/api?x=1', { headers: { host: 'reviews:9080' } });
+  assert.equal(res.json().upstream, 'v1');
+  assert.equal(res.json().path, '/v1/api/instance/foo?x=1');
+  for (let i = 0; i < 100 && v2.requests.length === mirrored; i++) await new Promise((r) => setTimeout(r, 5));
+  const shadow = v2.requests[v2.requests.length - 1]!;
+  assert.equal(shadow.headers.host, 'reviews-shadow:9080');
+  assert.equal(shadow.path, '/v1/api/instance/foo?x=1');
 });
