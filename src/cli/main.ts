@@ -20,6 +20,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerVersion } from './commands/version.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerUp } from './commands/up.js';
+import { registerProxy } from './commands/proxy.js';
 import { registerLogs } from './commands/logs.js';
 import { registerExec } from './commands/exec.js';
 import { registerScale } from './commands/scale.js';
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIO, deps: CommandDeps): Command {
     .addOption(new Option('-A, --all-namespaces', 'list across all namespaces'));
 
   registerUp(program, deps);
+  registerProxy(program, deps);
   registerApply(program, deps);
   registerCreate(program, deps);
   registerReplace(program, deps);

@@ -52,7 +52,15 @@ export interface SidecarLaunch {
   env?: Record<string, string>;
 }
 
-export type SidecarLauncher = (pod: PodPlan, ports: PortAssignment[], sidecar: SidecarPorts) => SidecarLaunch;
+/** Starts a pod's proxy: its sidecar, or for a gateway pod the gateway itself (`router`). */
+export type SidecarLauncher = (pod: PodPlan, ports: PortAssignment[], proxy: SidecarPorts, role: 'sidecar' | 'router') => SidecarLaunch;
+
+/** Istio's proxy image; a container running it with `router` in its args is a gateway. */
+const PROXY_IMAGE = /^(?:docker\.io\/)?istio\/proxyv2(?::[^/]*)?(?:@.*)?$/;
+
+export function isGatewayContainer(c: PodContainer): boolean {
+  return c.image !== undefined && PROXY_IMAGE.test(c.image) && (c.args ?? []).includes('router');
+}
 
 export interface ContainerStatus {
   name: string;
@@ -67,6 +75,8 @@ export class PodRunner extends EventEmitter {
   ports: PortAssignment[] = [];
   sidecarPorts?: SidecarPorts;
   private readiness = new Map<string, boolean>();
+  /** Set for a gateway pod: the one container, which is the proxy. */
+  private gatewayContainer?: string;
   private probeTimer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -76,6 +86,8 @@ export class PodRunner extends EventEmitter {
 
   async start(): Promise<void> {
     const { plan } = this;
+    const gateway = plan.containers.find(isGatewayContainer);
+    if (gateway) return this.startGateway(gateway);
     for (const c of plan.containers) {
       for (const p of c.ports ?? []) {
         const appPort = await allocatePort();
@@ -86,19 +98,35 @@ export class PodRunner extends EventEmitter {
     if (plan.injected) this.sidecarPorts = { outbound: await allocatePort(), admin: await allocatePort() };
     const specs: ContainerSpec[] = plan.containers.map((c) => this.appSpec(c));
     if (plan.injected) {
-      const launch = this.sidecar(plan, this.ports, this.sidecarPorts!);
+      const launch = this.sidecar(plan, this.ports, this.sidecarPorts!, 'sidecar');
       specs.push({
         name: 'istio-proxy', command: launch.command, args: launch.args,
         env: { ...baseEnv(), ...launch.env }, logFile: join(plan.logDir, 'istio-proxy.log'), restartPolicy: 'Always',
       });
     }
-    for (const spec of specs) {
-      const proc = new ContainerProcess(spec);
-      proc.on('exit', () => this.setReady(spec.name, false));
-      proc.on('restarted', () => this.emit('changed'));
-      this.containers.set(spec.name, proc);
-      proc.start();
-    }
+    for (const spec of specs) this.launch(spec);
+    this.startProbes();
+  }
+
+  /** A gateway pod is its proxy alone: it binds the listeners its Gateway servers ask for. */
+  private async startGateway(c: PodContainer): Promise<void> {
+    const { plan } = this;
+    this.sidecarPorts = { outbound: 0, admin: await allocatePort() };
+    const launch = this.sidecar(plan, [], this.sidecarPorts, 'router');
+    this.launch({ name: c.name, command: launch.command, args: launch.args, env: { ...baseEnv(), ...launch.env }, logFile: join(plan.logDir, `${c.name}.log`), restartPolicy: 'Always' });
+    this.gatewayContainer = c.name;
+    this.startProbes();
+  }
+
+  private launch(spec: ContainerSpec): void {
+    const proc = new ContainerProcess(spec);
+    proc.on('exit', () => this.setReady(spec.name, false));
+    proc.on('restarted', () => this.emit('changed'));
+    this.containers.set(spec.name, proc);
+    proc.start();
+  }
+
+  private startProbes(): void {
     this.probeTimer = setInterval(() => void this.probe(), 500);
     this.probeTimer.unref();
     void this.probe();
@@ -138,6 +166,11 @@ export class PodRunner extends EventEmitter {
 
   private async probe(): Promise<void> {
     if (this.stopped) return;
+    if (this.gatewayContainer) {
+      const proc = this.containers.get(this.gatewayContainer);
+      this.setReady(this.gatewayContainer, proc?.state === 'Running' && (await httpOk(this.sidecarPorts!.admin, '/ready')));
+      return;
+    }
     for (const c of this.plan.containers) {
       const proc = this.containers.get(c.name);
       this.setReady(c.name, proc?.state === 'Running' && (await this.containerReady(c)));
