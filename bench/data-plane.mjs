@@ -165,7 +165,7 @@ export async function runDataPlane({ seconds, only, rate = 1000, connections = 1
       rate,
       connections,
       rps_max_tool: tools.paths.wrk ? `wrk -t2 -c${connections}, ${sliceCount} slice(s) of ${sliceSeconds}s interleaved across targets, best slice` : null,
-      latency_tool: `bench/lib/constant-rate.mjs: open loop, latency from intended send time, ${sliceCount} slice(s) of ${sliceSeconds}s interleaved across targets, histograms merged`,
+      latency_tool: `bench/lib/constant-rate.mjs: open loop (requests dispatched on schedule, never held back for answers), ${sliceCount} slice(s) of ${sliceSeconds}s interleaved across targets, histograms merged`,
     },
     machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', kernel: release(), node: process.version, load_average_at_start: loadAtStart },
     results: ordered,

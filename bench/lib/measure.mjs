@@ -44,9 +44,9 @@ export async function runConstantRate(url, { rate, seconds, connections, expectB
     },
   });
   if (res.code !== 0 || !result) throw new Error(`the constant-rate generator failed (${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
-  const { event, histogram, ...figures } = result;
+  const { event, histogram, histogram_from_intended: fromIntended, ...figures } = result;
   const cpu = pids.length > 0 && cpuStart !== undefined && cpuEnd !== undefined ? cpuEnd - cpuStart : undefined;
-  return { figures, histogram: hdr.decodeFromCompressedBase64(histogram), cpuSeconds: cpu };
+  return { figures, histogram: hdr.decodeFromCompressedBase64(histogram), fromIntended: hdr.decodeFromCompressedBase64(fromIntended), cpuSeconds: cpu };
 }
 
 /** Lines in the target's access logs; read after it stopped, so buffered logs are flushed. */
@@ -80,6 +80,7 @@ export class TargetRun {
     this.rss = this.pids.length > 0 ? new RssSampler(this.pids) : undefined;
     this.wrk = [];
     this.latency = newHistogram();
+    this.latencyFromIntended = newHistogram();
     this.slices = [];
     this.cpuSeconds = 0;
     this.served = 0;
@@ -97,6 +98,7 @@ export class TargetRun {
   async fixedRate(seconds) {
     const run = await runConstantRate(this.target.url, { rate: this.rate, seconds, connections: this.connections, expectBytes: this.bodyBytes, pids: this.pids });
     this.latency.add(run.histogram);
+    this.latencyFromIntended.add(run.fromIntended);
     const served = run.figures.ok + run.figures.non2xx + run.figures.wrong_size;
     this.served += served;
     if (run.cpuSeconds !== undefined) this.cpuSeconds += run.cpuSeconds;
@@ -105,7 +107,7 @@ export class TargetRun {
 
   /** The figures the issue asks for, plus the detail behind them. */
   async result({ wrkMissing } = {}) {
-    const ms = (p) => (this.latency.totalCount > 0 ? Math.round(this.latency.getValueAtPercentile(p)) / 1000 : null);
+    const ms = (p, h = this.latency) => (h.totalCount > 0 ? Math.round(h.getValueAtPercentile(p)) / 1000 : null);
     const sum = (key) => this.slices.reduce((a, s) => a + s[key], 0);
     const errors = {};
     for (const s of this.slices) for (const [k, n] of Object.entries(s.errors)) errors[k] = (errors[k] ?? 0) + n;
@@ -129,6 +131,8 @@ export class TargetRun {
         sustained: achieved.every((a) => a >= this.rate * 0.97),
         p999_ms: ms(99.9),
         max_ms: this.latency.totalCount > 0 ? Math.round(this.latency.maxValue) / 1000 : null,
+        // From each request's ideal send time (wrk2's measure): adds the generator's timer lag.
+        from_intended: { p50_ms: ms(50, this.latencyFromIntended), p90_ms: ms(90, this.latencyFromIntended), p99_ms: ms(99, this.latencyFromIntended) },
         cpu_seconds: this.pids.length > 0 ? round(this.cpuSeconds, 2) : null,
       },
     };
