@@ -78,6 +78,29 @@ test('a resource that cannot be honoured is NACKed with its field path; the last
   assert.match(dump.body, /"name": "v1"/);
 });
 
+test('a listener the proxy cannot serve is NACKed while the valid listeners in the same push apply', async () => {
+  const tls = {
+    ...httpListener('0.0.0.0_8443', 0, hcm({ rds: '8080' })),
+    filter_chains: [
+      {
+        filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm({ rds: '8080' }) }],
+        transport_socket: { name: 'envoy.transport_sockets.tls', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext' } },
+      },
+    ],
+  };
+  const nonce = ads.push(TYPE_URL.LISTENER, 'l2', [httpListener('0.0.0.0_8080', 0, hcm({ rds: '8080' })), httpListener('extra', 0, hcm({ rds: '8080' })), tls]);
+  const nack = await ads.waitFor((r) => r.response_nonce === nonce);
+  assert.equal(nack.version_info, 'l1');
+  assert.match(nack.error_detail!.message, /^Listener 0\.0\.0\.0_8443: filter_chains\[0\]\.transport_socket: transport socket envoy\.extensions\.transport_sockets\.tls\.v3\.DownstreamTlsContext is not supported/);
+  const extra = proxy.listenerAddress('extra');
+  assert.ok(extra, 'the valid new listener was bound');
+  assert.equal((await httpGet(extra.port, '/', { headers: { host: 'reviews' } })).status, 200);
+  assert.equal(proxy.listenerAddress('0.0.0.0_8443'), undefined);
+  const fixed = ads.push(TYPE_URL.LISTENER, 'l3', [httpListener('0.0.0.0_8080', 0, hcm({ rds: '8080' }))]);
+  await ads.waitFor((r) => r.response_nonce === fixed && r.version_info === 'l3' && !r.error_detail);
+  assert.equal(proxy.listenerAddress('extra'), undefined);
+});
+
 test('endpoint updates apply without touching routes', async () => {
   const second = await startUpstream('reviews-2');
   try {
@@ -110,5 +133,7 @@ test('when the control plane goes away the proxy keeps serving, then reconnects 
   assert.equal(eds.version_info, 'e3');
   const rds = await ads.waitFor((r) => r.type_url === TYPE_URL.ROUTE_CONFIGURATION);
   assert.equal(rds.version_info, 'r1');
+  const lds = await ads.waitFor((r) => r.type_url === TYPE_URL.LISTENER);
+  assert.equal(lds.version_info, 'l3');
   assert.equal((await httpGet(port, '/', { headers: { host: 'reviews' } })).status, 200);
 });

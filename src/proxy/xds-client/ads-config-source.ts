@@ -170,39 +170,43 @@ export class AdsConfigSource implements ProxyConfigSource {
     if (stream !== this.stream || this.stopped) return;
     const outcome = processResponse(this.snapshot, response, this.states);
     const now = new Date().toISOString();
-    if (!outcome.ack) {
-      const kind = outcome.kind;
-      this.options.log(`NACK ${response.type_url} version ${JSON.stringify(response.version_info)}: ${outcome.error}`);
-      if (!kind) {
-        stream.write({ version_info: '', resource_names: [], type_url: response.type_url, response_nonce: response.nonce, error_detail: { code: INVALID_ARGUMENT, message: outcome.error } });
-        return;
+    const kind = outcome.kind;
+    if (!kind) {
+      this.options.log(`NACK ${response.type_url}: ${outcome.ack ? '' : outcome.error}`);
+      stream.write({ version_info: '', resource_names: [], type_url: response.type_url, response_nonce: response.nonce, error_detail: { code: INVALID_ARGUMENT, message: outcome.ack ? '' : outcome.error } });
+      return;
+    }
+    const state = this.states[kind];
+    // Apply what is valid (all of it on an ACK, the rest of it on a NACK), then answer.
+    if (outcome.snapshot) {
+      let snapshot = outcome.snapshot;
+      const deps = dependentNames(snapshot);
+      if (kind === 'listener' || kind === 'cluster') {
+        // Keep only RDS/EDS resources the current listeners and clusters still use.
+        const depKind = kind === 'listener' ? 'route' : 'endpoint';
+        snapshot = pruneUnsubscribed(snapshot, depKind, deps[depKind]);
       }
-      const state = this.states[kind];
-      state.nonce = response.nonce;
+      this.snapshot = snapshot;
+      await this.apply?.(snapshot);
+    }
+    state.nonce = outcome.nonce;
+    if (outcome.ack) {
+      state.version = outcome.version;
+      state.lastAck = { version: outcome.version, at: now };
+      this.updateStats[kind].success.value++;
+      this.sendRequest(kind);
+    } else {
+      this.options.log(`NACK ${response.type_url} version ${JSON.stringify(response.version_info)}: ${outcome.error}`);
       state.lastNack = { version: response.version_info, at: now, error: outcome.error };
       this.updateStats[kind].rejected.value++;
       this.sendRequest(kind, outcome.error);
-      return;
     }
-    const kind = outcome.kind;
-    const state = this.states[kind];
-    let snapshot = outcome.snapshot;
-    // Keep only RDS/EDS resources the current listeners and clusters still use.
-    const deps = dependentNames(snapshot);
-    if (kind === 'listener' || kind === 'cluster') {
-      const depKind = kind === 'listener' ? 'route' : 'endpoint';
-      snapshot = pruneUnsubscribed(snapshot, depKind, deps[depKind]);
+    // Follow what the listeners and clusters now refer to.
+    if (outcome.snapshot) {
+      const deps = dependentNames(this.snapshot);
+      if (kind === 'listener') this.resubscribe('route', deps.route);
+      if (kind === 'cluster') this.resubscribe('endpoint', deps.endpoint);
     }
-    this.snapshot = snapshot;
-    await this.apply?.(snapshot);
-    state.version = outcome.version;
-    state.nonce = outcome.nonce;
-    state.lastAck = { version: outcome.version, at: now };
-    this.updateStats[kind].success.value++;
-    this.sendRequest(kind);
-    // Follow what the new listeners and clusters refer to.
-    if (kind === 'listener') this.resubscribe('route', deps.route);
-    if (kind === 'cluster') this.resubscribe('endpoint', deps.endpoint);
   }
 
   private resubscribe(kind: 'route' | 'endpoint', names: string[]): void {

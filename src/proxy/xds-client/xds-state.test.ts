@@ -31,12 +31,18 @@ test('EDS updates the named assignments and keeps the others', () => {
   assert.equal(b.snapshot.endpoints.get('x')!.value.endpoints[0]!.port, 3);
 });
 
-test('one bad resource rejects the response with every error, and names the previous version', () => {
+test('a bad resource is NACKed with its errors and keeps its last good version; the valid ones apply', () => {
   const states = initialTypeStates();
   states.cluster.version = '7';
-  const out = processResponse(EMPTY_SNAPSHOT, response(TYPE_URL.CLUSTER, '8', [staticCluster('ok', [1]), { ...staticCluster('bad', [2]), lb_policy: 'MAGLEV', maglev_lb_config: { table_size: 100 } }]), states);
+  const base = processResponse(EMPTY_SNAPSHOT, response(TYPE_URL.CLUSTER, '7', [staticCluster('bad', [9])]), states);
+  assert.ok(base.ack);
+  const out = processResponse(base.snapshot, response(TYPE_URL.CLUSTER, '8', [staticCluster('ok', [1]), { ...staticCluster('bad', [2]), lb_policy: 'MAGLEV', maglev_lb_config: { table_size: 100 } }]), states);
   assert.equal(out.ack, false);
   assert.equal(out.version, '7');
+  assert.ok(out.snapshot);
+  assert.deepEqual([...out.snapshot.clusters.keys()].sort(), ['bad', 'ok']);
+  assert.equal(out.snapshot.clusters.get('bad'), base.snapshot.clusters.get('bad'));
+  assert.equal(out.snapshot.versions.cluster, '7');
   assert.ok(!out.ack && out.error.includes('Cluster bad: maglev_lb_config.table_size: must be a prime number, got 100'), !out.ack ? out.error : '');
 });
 

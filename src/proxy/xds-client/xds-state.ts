@@ -22,7 +22,16 @@ export interface TypeState {
 
 export type ResponseOutcome =
   | { kind: ResourceKind; ack: true; version: string; nonce: string; snapshot: ProxySnapshot }
-  | { kind: ResourceKind | undefined; ack: false; version: string; nonce: string; error: string };
+  | {
+      kind: ResourceKind | undefined;
+      ack: false;
+      /** The version to report: the last one accepted. */
+      version: string;
+      nonce: string;
+      error: string;
+      /** The valid part of the response, to apply anyway (Envoy applies what it can, then NACKs). */
+      snapshot?: ProxySnapshot;
+    };
 
 /** Order in which subscriptions are first sent: clusters before listeners, as Envoy does. */
 export const SUBSCRIPTION_ORDER: readonly ResourceKind[] = ['cluster', 'listener', 'endpoint', 'route'];
@@ -40,8 +49,10 @@ export function isWildcard(kind: ResourceKind): boolean {
 
 /**
  * Applies a response to a snapshot. LDS and CDS responses carry the whole set (a resource left out
- * is removed); RDS and EDS responses update the resources they name. Any resource that does not
- * decode or compile rejects the whole response: the previous state of that type stays.
+ * is removed); RDS and EDS responses update the resources they name. As in Envoy, a resource the
+ * proxy cannot honour is rejected on its own — it keeps its last good version, if any — while the
+ * valid ones apply, and the response is NACKed. A response that does not even decode (wrong type,
+ * duplicate names, bad protobuf) is rejected whole.
  */
 export function processResponse(current: ProxySnapshot, response: DiscoveryResponse, states: Record<ResourceKind, TypeState>): ResponseOutcome {
   const kind = TYPE_URL_KIND[response.type_url];
@@ -50,6 +61,7 @@ export function processResponse(current: ProxySnapshot, response: DiscoveryRespo
   }
   const state = states[kind];
   const errors: string[] = [];
+  const rejected: string[] = [];
   const now = new Date().toISOString();
   const field = kind === 'listener' ? 'listeners' : kind === 'route' ? 'routes' : kind === 'cluster' ? 'clusters' : 'endpoints';
   const previous = current[field] as ReadonlyMap<string, ResourceEntry<unknown>>;
@@ -80,11 +92,20 @@ export function processResponse(current: ProxySnapshot, response: DiscoveryRespo
       return;
     }
     const r = compileResource(kind, raw);
-    if (!r.ok) errors.push(formatResourceErrors(kind, name, r.errors));
-    else next.set(name, { name, version: response.version_info, raw, value: r.value, lastUpdated: now });
+    if (r.ok) {
+      next.set(name, { name, version: response.version_info, raw, value: r.value, lastUpdated: now });
+      return;
+    }
+    rejected.push(formatResourceErrors(kind, name, r.errors));
+    if (old) next.set(name, old);
+    else next.delete(name);
   });
-  if (errors.length > 0) return { kind, ack: false, version: state.version, nonce: response.nonce, error: errors.join('\n') };
-  return { kind, ack: true, version: response.version_info, nonce: response.nonce, snapshot: withResources(current, kind, next as ResourceMap<typeof kind>, response.version_info) };
+  if (errors.length > 0) return { kind, ack: false, version: state.version, nonce: response.nonce, error: [...errors, ...rejected].join('\n') };
+  // The kind's version in the snapshot only moves on an ACK.
+  const version = rejected.length > 0 ? current.versions[kind] : response.version_info;
+  const snapshot = withResources(current, kind, next as ResourceMap<typeof kind>, version);
+  if (rejected.length > 0) return { kind, ack: false, version: state.version, nonce: response.nonce, error: rejected.join('\n'), snapshot };
+  return { kind, ack: true, version: response.version_info, nonce: response.nonce, snapshot };
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
