@@ -5,12 +5,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
 import { createServer as createH2Server, type Http2Server } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { httpGet, startTestProxy, type TestProxy } from '../../src/proxy/testing/harness.js';
 import { hcm, httpListener, routeConfig, staticCluster, virtualHost } from '../../src/proxy/testing/resources.js';
 
 let h2: Http2Server;
 let ws: Server;
+let echo: TcpServer;
 let proxy: TestProxy;
 let port: number;
 
@@ -26,6 +27,8 @@ before(async () => {
     socket.on('data', (d: Buffer) => socket.write(`echo:${d.toString()}:${req.url}`));
   });
   await new Promise<void>((r) => ws.listen(0, '127.0.0.1', () => r()));
+  echo = createTcpServer((sock) => sock.on('data', (d: Buffer) => sock.write(`tcp:${d.toString()}`)));
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
   proxy = await startTestProxy({
     clusters: [
       staticCluster('h2', [(h2.address() as AddressInfo).port], {
@@ -37,6 +40,7 @@ before(async () => {
         },
       }),
       staticCluster('ws', [(ws.address() as AddressInfo).port]),
+      staticCluster('echo', [(echo.address() as AddressInfo).port]),
     ],
     routes: [
       routeConfig('r', [
@@ -46,7 +50,19 @@ before(async () => {
         ]),
       ]),
     ],
-    listeners: [httpListener('l', 0, hcm({ rds: 'r' }, { upgrade_configs: [{ upgrade_type: 'websocket' }] }))],
+    listeners: [
+      httpListener('l', 0, hcm({ rds: 'r' }, { upgrade_configs: [{ upgrade_type: 'websocket' }] })),
+      {
+        // Istio's protocol sniffing for an auto-protocol inbound port: HTTP to the HCM, anything else to TCP.
+        name: 'sniffed',
+        address: { socket_address: { address: '127.0.0.1', port_value: 0 } },
+        listener_filters: [{ name: 'envoy.filters.listener.http_inspector', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.http_inspector.v3.HttpInspector' } }],
+        filter_chains: [
+          { filter_chain_match: { application_protocols: ['http/1.1', 'h2c'] }, filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm({ rds: 'r' }) }] },
+          { filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: 'echo', cluster: 'echo' } }] },
+        ],
+      },
+    ],
   });
   port = proxy.port('l');
 });
@@ -54,6 +70,7 @@ before(async () => {
 after(async () => {
   await proxy.stop();
   h2.close();
+  await new Promise<void>((r) => echo.close(() => r()));
   ws.closeAllConnections();
   await new Promise<void>((r) => ws.close(() => r()));
 });
@@ -81,4 +98,15 @@ test('a WebSocket upgrade is tunnelled to the routed upstream', async () => {
     req.end();
   });
   assert.equal(reply, 'echo:hello:/chat');
+});
+
+test('http_inspector sends HTTP to the HCM chain and other bytes to the TCP chain', async () => {
+  const sniffedPort = proxy.port('sniffed');
+  const res = await httpGet(sniffedPort, '/plain');
+  assert.equal(res.body, 'plain');
+  const socket = connect(sniffedPort, '127.0.0.1');
+  socket.write('\u0000binary');
+  const reply = await new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+  socket.destroy();
+  assert.equal(reply, 'tcp:\u0000binary');
 });
