@@ -41,6 +41,10 @@ export class ProxyServer implements ProxyContext {
     this.live.value = 1;
   }
 
+  outboundListenerFor(host: string, port: number) {
+    return this.listeners.outboundListenerFor(host, port);
+  }
+
   /** Applies snapshots one at a time, in order. */
   apply(snapshot: ProxySnapshot): Promise<void> {
     this.applying = this.applying.then(() => this.applyNow(snapshot));

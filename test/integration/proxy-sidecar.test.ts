@@ -34,6 +34,7 @@ before(async () => {
       clusters: [
         staticCluster('outbound|9080||reviews.default.svc.cluster.local', [reviews.port]),
         staticCluster('inbound|9080||', [app.port]),
+        staticCluster('outbound|3306||mysql.default.svc.cluster.local', [echoPort]),
         { name: 'PassthroughCluster', type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: '1s' },
       ],
       routes: [
@@ -111,6 +112,13 @@ before(async () => {
               ],
             },
           ],
+        },
+        {
+          name: '0.0.0.0_3306',
+          address: { socket_address: { address: '0.0.0.0', port_value: 3306 } },
+          bind_to_port: false,
+          traffic_direction: 'OUTBOUND',
+          filter_chains: [{ filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': TCP_PROXY, stat_prefix: 'outbound|3306||mysql.default.svc.cluster.local', cluster: 'outbound|3306||mysql.default.svc.cluster.local' } }] }],
         },
         {
           name: '127.0.0.1_15080',
@@ -243,10 +251,26 @@ test('the http_proxy listener serves HTTP inside CONNECT and tunnels other bytes
   assert.equal(reply, 'HTTP/1.1 200 Connection established\r\n\r\n\u0001raw');
 });
 
+test('CONNECT to a TCP service goes through its outbound tcp_proxy listener', async () => {
+  const socket = connect(httpProxyPort, '127.0.0.1');
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  socket.write('CONNECT mysql:3306 HTTP/1.1\r\nhost: mysql:3306\r\n\r\n');
+  const reply = await new Promise<string>((resolve) => {
+    let buf = '';
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString();
+      if (buf.endsWith('\u0002sql')) resolve(buf);
+      else if (buf.endsWith('\r\n\r\n')) socket.write('\u0002sql');
+    });
+  });
+  socket.destroy();
+  assert.equal(reply, 'HTTP/1.1 200 Connection established\r\n\r\n\u0002sql');
+});
+
 test('admin /listeners and /config_dump describe the sidecar', async () => {
   const listeners = await httpGet(proxy.adminPort(), '/listeners?format=json');
   const names = listeners.json<{ listener_statuses: { name: string }[] }>().listener_statuses.map((l) => l.name).sort();
-  assert.deepEqual(names, ['0.0.0.0_9080', '127.0.0.1_15080', 'virtualInbound', 'virtualOutbound']);
+  assert.deepEqual(names, ['0.0.0.0_3306', '0.0.0.0_9080', '127.0.0.1_15080', 'virtualInbound', 'virtualOutbound']);
   const dump = await httpGet(proxy.adminPort(), '/config_dump');
   const types = dump.json<{ configs: { '@type': string }[] }>().configs.map((c) => c['@type'].split('.').pop());
   assert.deepEqual(types, ['BootstrapConfigDump', 'ClustersConfigDump', 'ListenersConfigDump', 'RoutesConfigDump']);

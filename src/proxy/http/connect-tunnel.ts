@@ -2,14 +2,16 @@
 // HTTP_PROXY; undici's ProxyAgent tunnels even http:// requests). After `200 Connection
 // established` the tunnel's first bytes decide: HTTP is served by this same connection manager
 // (routed by the inner Host header, as absolute-form requests are); anything else (TLS, raw TCP)
-// is piped to a host of the cluster the route for `host:port` names — PassthroughCluster reaches
-// the CONNECT target itself, BlackHoleCluster (no endpoints) closes the tunnel.
+// goes where iptables would have sent it — the outbound listener for the port when it proxies TCP
+// (a TCP service) — else to a host of the cluster the route for `host:port` names:
+// PassthroughCluster reaches the CONNECT target itself, BlackHoleCluster (no endpoints) closes it.
 
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { findRoute, findVirtualHost } from '../config/route-configuration.js';
-import { sniff } from '../listener/protocol-sniffer.js';
+import { sniff, type SniffResult } from '../listener/protocol-sniffer.js';
+import { selectFilterChain } from '../listener/filter-chain-match.js';
 import type { HttpConnectionManager } from './connection-manager.js';
 import type { OriginalDestination } from './stream.js';
 
@@ -42,10 +44,28 @@ export async function handleConnect(hcm: HttpConnectionManager, req: IncomingMes
     hcm.acceptConnection(socket, dest);
     return;
   }
-  tunnelTcp(hcm, socket, dest);
+  tunnelTcp(hcm, socket, dest, sniffed);
 }
 
-function tunnelTcp(hcm: HttpConnectionManager, socket: Duplex, dest: OriginalDestination): void {
+function tunnelTcp(hcm: HttpConnectionManager, socket: Duplex, dest: OriginalDestination, sniffed: SniffResult): void {
+  // Where iptables would have delivered it: the outbound listener for the port (a TCP service's
+  // tcp_proxy chain, or a TLS passthrough chain matched by server name).
+  const outbound = hcm.proxy.outboundListenerFor?.(dest.host, dest.port);
+  if (outbound) {
+    const ip = isIP(dest.host) ? dest.host : undefined;
+    const chain = selectFilterChain(outbound.listener, {
+      destinationPort: dest.port,
+      destinationIp: ip,
+      serverName: ip ? undefined : dest.host,
+      transportProtocol: sniffed.transportProtocol,
+      applicationProtocols: sniffed.applicationProtocols,
+    });
+    const rt = chain && outbound.chainRuntime(chain);
+    if (rt?.kind === 'tcp') {
+      rt.tcp.handle(socket, dest);
+      return;
+    }
+  }
   const rc = hcm.routeConfiguration();
   const authority = `${dest.host}:${dest.port}`;
   const vh = rc && findVirtualHost(rc, authority);

@@ -167,6 +167,11 @@ export class ListenerManager implements OutboundDispatch {
 
   /** OutboundDispatch: the bind_to_port:false listener for a destination, else the explicit proxy's. */
   listenerFor(host: string, port: number): ListenerRuntime | undefined {
+    return this.outboundListenerFor(host, port) ?? (this.explicitProxyName ? this.bound.get(this.explicitProxyName)?.runtime : undefined);
+  }
+
+  /** The bind_to_port:false (outbound) listener where iptables would have sent host:port. */
+  outboundListenerFor(host: string, port: number): ListenerRuntime | undefined {
     let wildcard: ListenerRuntime | undefined;
     const ip = isIP(host) ? host : undefined;
     for (const rt of this.virtual.values()) {
@@ -175,8 +180,7 @@ export class ListenerManager implements OutboundDispatch {
       if (ip && a.address === ip) return rt;
       if (ANY.has(a.address)) wildcard ??= rt;
     }
-    if (wildcard) return wildcard;
-    return this.explicitProxyName ? this.bound.get(this.explicitProxyName)?.runtime : undefined;
+    return wildcard;
   }
 
   private unbind(name: string, b: BoundListener): void {
