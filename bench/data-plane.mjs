@@ -82,7 +82,7 @@ async function eachTarget(runs, step) {
 }
 
 /** Runs the selected targets; returns the report object (see bench/README.md). */
-export async function runDataPlane({ seconds, only, rate = 1000, connections = 16, slices = 2 }) {
+export async function runDataPlane({ seconds, only, rate = 1000, connections = 16, slices = 4 }) {
   const loadAtStart = loadavg().map((n) => Number(n.toFixed(2)));
   const selected = only ?? TARGET_NAMES;
   const needed = ['wrk', 'nginx'];
