@@ -1,6 +1,6 @@
 // The data-plane benchmark: direct, skiff, skiff2, nginx and haproxy measured in one run against
-// the same 1 KB upstream, one target at a time (the machine has two cores; running targets side
-// by side would measure their contention, not them).
+// the same 1 KB upstream. All targets are up together but only one is loaded at a time (the
+// machine has two cores: loading two at once would measure their contention, not them).
 import { cpus, loadavg, release } from 'node:os';
 import { interrupted, log, makeTempDir } from './lib/processes.mjs';
 import { freePort, LOOPBACK } from './lib/net.mjs';
@@ -42,7 +42,7 @@ function starters(tools) {
   };
 }
 
-/** RSS of a sidecar holding 1,000 services, at rest and under the fixed-rate load. */
+/** The maximum RSS of a sidecar holding 1,000 services, from start through a fixed-rate load. */
 async function measureThousandServices({ dir, upstreamPort, seconds, rate, connections }) {
   const why = proxyUnavailable();
   if (why) return { value: { error: why } };
