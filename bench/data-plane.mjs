@@ -42,7 +42,7 @@ function starters(tools) {
   };
 }
 
-/** The maximum RSS of a sidecar holding 1,000 services, from start through a fixed-rate load. */
+/** The maximum RSS of a sidecar holding 1,000 services, once loaded and through a fixed-rate load. */
 async function measureThousandServices({ dir, upstreamPort, seconds, rate, connections }) {
   const why = proxyUnavailable();
   if (why) return { value: { error: why } };
