@@ -57,12 +57,13 @@ export class Kubelet {
     const annotations = pod.metadata.annotations ?? {};
     let injected: boolean;
     if (annotations[INJECTION_STATUS] !== undefined) {
-      injected = (spec.containers ?? []).some((c) => c.name === 'istio-proxy');
+      injected = injectedBefore(annotations[INJECTION_STATUS]);
     } else {
       const ns = this.opts.store.get(NAMESPACE, undefined, pod.metadata.namespace!);
       injected = shouldInject({ namespaceLabels: ns?.metadata.labels ?? {}, podLabels: pod.metadata.labels ?? {}, podAnnotations: annotations });
     }
-    const appContainers = (spec.containers ?? []).filter((c) => c.name !== 'istio-proxy');
+    // The injected sidecar is run by the PodRunner itself; a gateway's own `istio-proxy` container is the pod's app.
+    const appContainers = injected ? (spec.containers ?? []).filter((c) => c.name !== 'istio-proxy') : (spec.containers ?? []);
     const runner = new PodRunner({
       namespace: pod.metadata.namespace!,
       name: pod.metadata.name,
@@ -167,6 +168,16 @@ export class Kubelet {
     this.unwatch?.();
     await Promise.all([...this.runners.keys()].map((k) => this.remove(k)));
     await Promise.all(this.statusWrites.values());
+  }
+}
+
+/** What the injection decided when the pod was first seen, from the status annotation it left. */
+function injectedBefore(status: string): boolean {
+  try {
+    const parsed = JSON.parse(status) as { containers?: string[] };
+    return Array.isArray(parsed.containers) && parsed.containers.includes('istio-proxy');
+  } catch {
+    return false;
   }
 }
 

@@ -11,6 +11,8 @@ export interface LocalRuntimeOptions {
   store: ConfigStore;
   home: string;
   sidecar: SidecarLauncher;
+  /** Where ready replicas are reported; the control plane's registry reads it. */
+  workloads?: MemoryWorkloadSource;
   log?: (msg: string) => void;
 }
 
@@ -27,7 +29,7 @@ export function containerLogFile(home: string, namespace: string, pod: string, c
 }
 
 export function startLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
-  const workloads = new MemoryWorkloadSource();
+  const workloads = opts.workloads ?? new MemoryWorkloadSource();
   const controller = new DeploymentController(opts.store, opts.log);
   const kubelet = new Kubelet({ store: opts.store, workloads, sidecar: opts.sidecar, logRoot: join(opts.home, 'logs'), log: opts.log });
   controller.start();
