@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
-import { createServer as createH2Server, type Http2Server } from 'node:http2';
+import { connect as h2connect, createServer as createH2Server, type Http2Server } from 'node:http2';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import { httpGet, startTestProxy, type TestProxy } from '../../src/proxy/testing/harness.js';
 import { hcm, httpListener, routeConfig, staticCluster, virtualHost } from '../../src/proxy/testing/resources.js';
@@ -18,7 +18,12 @@ let port: number;
 before(async () => {
   h2 = createH2Server((req, res) => {
     res.setHeader('x-http-version', req.httpVersion);
-    res.end(`h2 ${req.method} ${req.url}`);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      res.addTrailers({ 'grpc-status': '0', 'grpc-message': 'fine' });
+      res.end(`h2 ${req.method} ${req.url} ${Buffer.concat(chunks).toString()}`);
+    });
   });
   await new Promise<void>((r) => h2.listen(0, '127.0.0.1', () => r()));
   ws = createHttpServer((_req, res) => res.end('plain'));
@@ -79,7 +84,7 @@ test('an HTTP/1.1 request is forwarded over HTTP/2 to an h2c upstream', async ()
   const res = await httpGet(port, '/grpc-like/x', { method: 'POST', body: 'payload' });
   assert.equal(res.status, 200);
   assert.equal(res.headers['x-http-version'], '2.0');
-  assert.equal(res.body, 'h2 POST /grpc-like/x');
+  assert.equal(res.body, 'h2 POST /grpc-like/x payload');
 });
 
 test('a WebSocket upgrade is tunnelled to the routed upstream', async () => {
@@ -109,4 +114,39 @@ test('http_inspector sends HTTP to the HCM chain and other bytes to the TCP chai
   const reply = await new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
   socket.destroy();
   assert.equal(reply, 'tcp:\u0000binary');
+});
+
+/** One request over a fresh h2c connection; resolves status, headers, body and trailers. */
+function h2Request(path: string, body?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string; trailers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const session = h2connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const req = session.request({ ':path': path, ':method': body === undefined ? 'GET' : 'POST', 'content-type': 'application/grpc' });
+    let headers: Record<string, unknown> = {};
+    let trailers: Record<string, unknown> = {};
+    const chunks: Buffer[] = [];
+    req.on('response', (h) => (headers = h));
+    req.on('trailers', (t) => (trailers = t));
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      session.close();
+      resolve({ status: Number(headers[':status']), headers, body: Buffer.concat(chunks).toString(), trailers });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('h2c downstream to an h2c upstream streams the body and forwards trailers (gRPC style)', async () => {
+  const res = await h2Request('/grpc-like/svc', 'frame');
+  assert.equal(res.status, 200);
+  assert.equal(res.body, 'h2 POST /grpc-like/svc frame');
+  assert.equal(res.trailers['grpc-status'], '0');
+  assert.equal(res.trailers['grpc-message'], 'fine');
+});
+
+test('h2c downstream to an HTTP/1.1 upstream', async () => {
+  const res = await h2Request('/plain');
+  assert.equal(res.status, 200);
+  assert.equal(res.body, 'plain');
 });

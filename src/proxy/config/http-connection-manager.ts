@@ -12,6 +12,8 @@ export type RouteSource = { readonly kind: 'rds'; readonly name: string } | { re
 
 export interface HttpConnectionManagerConfig {
   readonly statPrefix: string;
+  /** AUTO tells HTTP/1.1 from cleartext HTTP/2 by the connection preface. */
+  readonly codecType: 'AUTO' | 'HTTP1' | 'HTTP2';
   readonly routeSource: RouteSource;
   readonly httpFilters: readonly HttpFilter[];
   readonly router: RouterOptions;
@@ -81,8 +83,8 @@ export function compileHttpConnectionManager(value: unknown, path: string, sink:
   for (const [field, what] of Object.entries(UNSUPPORTED_HCM)) {
     if (r.has(field)) r.error(field, `${what} ${what.endsWith('s') ? 'are' : 'is'} not supported by the Skiff proxy`);
   }
-  const codec = r.enumValue('codec_type', ['AUTO', 'HTTP1', 'HTTP2', 'HTTP3'], 'AUTO');
-  if (codec === 'HTTP2' || codec === 'HTTP3') r.error('codec_type', `${codec} downstream connections are not supported by the Skiff proxy yet (HTTP/1.1 only)`);
+  const codec = r.enumValue('codec_type', ['AUTO', 'HTTP1', 'HTTP2', 'HTTP3'] as const, 'AUTO');
+  if (codec === 'HTTP3') r.error('codec_type', 'HTTP/3 is not supported by the Skiff proxy');
   const statPrefix = r.string('stat_prefix', { required: true }) ?? '';
 
   let routeSource: RouteSource | undefined;
@@ -146,9 +148,9 @@ export function compileHttpConnectionManager(value: unknown, path: string, sink:
   r.message('http2_protocol_options', {
     fields: [],
     ignored: {
-      max_concurrent_streams: 'downstream HTTP/2 is not served', initial_stream_window_size: 'downstream HTTP/2 is not served',
-      initial_connection_window_size: 'downstream HTTP/2 is not served', allow_connect: 'downstream HTTP/2 is not served',
-      hpack_table_size: 'downstream HTTP/2 is not served', connection_keepalive: 'downstream HTTP/2 is not served',
+      max_concurrent_streams: 'node:http2 defaults apply', initial_stream_window_size: 'node:http2 defaults apply',
+      initial_connection_window_size: 'node:http2 defaults apply', allow_connect: 'extended CONNECT is not served over HTTP/2',
+      hpack_table_size: 'node:http2 defaults apply', connection_keepalive: 'node:http2 defaults apply',
     },
   });
   const websocketUpgrade = compileUpgrades(r, sink);
@@ -177,6 +179,7 @@ export function compileHttpConnectionManager(value: unknown, path: string, sink:
   if (sink.count > before || !routeSource || !router) return undefined;
   return {
     statPrefix,
+    codecType: codec === 'HTTP3' ? 'AUTO' : codec,
     routeSource,
     httpFilters,
     router,

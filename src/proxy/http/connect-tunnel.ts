@@ -40,8 +40,8 @@ export async function handleConnect(hcm: HttpConnectionManager, req: IncomingMes
     socket.destroy();
     return;
   }
-  if (sniffed.transportProtocol === 'raw_buffer' && sniffed.applicationProtocols.some((p) => p.startsWith('http/1'))) {
-    hcm.acceptConnection(socket, dest);
+  if (sniffed.transportProtocol === 'raw_buffer' && sniffed.applicationProtocols.length > 0) {
+    hcm.acceptConnection(socket, dest, sniffed);
     return;
   }
   tunnelTcp(hcm, socket, dest, sniffed);

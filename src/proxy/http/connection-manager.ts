@@ -3,6 +3,9 @@
 // into an HttpStream. HTTP/1.1 keep-alive is node's; idle and header timeouts come from config.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createH2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
+import type { Socket } from 'node:net';
+import { sniff, type SniffResult } from '../listener/protocol-sniffer.js';
 import type { Duplex } from 'node:stream';
 import type { HttpConnectionManagerConfig } from '../config/http-connection-manager.js';
 import type { RouteConfiguration } from '../config/route-configuration.js';
@@ -31,6 +34,9 @@ const socketDestination = new WeakMap<object, OriginalDestination>();
 
 export class HttpConnectionManager {
   readonly server: Server;
+  /** Cleartext HTTP/2 (h2c), created for the first HTTP/2 connection. */
+  private h2: Http2Server | undefined;
+  private readonly h2Sessions = new Set<ServerHttp2Session>();
   private readonly stats: HcmStats;
 
   constructor(
@@ -79,10 +85,49 @@ export class HttpConnectionManager {
     });
   }
 
-  /** Serves a connection accepted by a listener (or a CONNECT tunnel's inner stream). */
-  acceptConnection(socket: Duplex, destination?: OriginalDestination): void {
+  /**
+   * Serves a connection accepted by a listener (or a CONNECT tunnel's inner stream). With codec
+   * AUTO the first bytes decide between HTTP/1.1 and h2c, unless the listener already sniffed them.
+   */
+  acceptConnection(socket: Duplex, destination?: OriginalDestination, sniffed?: SniffResult): void {
     if (destination) socketDestination.set(socket, destination);
-    this.server.emit('connection', socket);
+    const codec = this.config.codecType;
+    if (codec !== 'AUTO' || sniffed) {
+      const h2 = codec === 'HTTP2' || (codec === 'AUTO' && !!sniffed?.applicationProtocols.includes('h2c'));
+      this.serve(socket, h2);
+      return;
+    }
+    void sniff(socket as Socket, this.server.headersTimeout).then((r) => {
+      if (!r) socket.destroy();
+      else this.serve(socket, r.applicationProtocols.includes('h2c'));
+    });
+  }
+
+  private serve(socket: Duplex, http2: boolean): void {
+    if (!http2) {
+      this.server.emit('connection', socket);
+      return;
+    }
+    if (!this.h2) {
+      const h2 = createH2Server((req, res) => {
+        const s = req.stream.session?.socket;
+        this.handle(req as unknown as IncomingMessage, res as unknown as ServerResponse, s ? socketDestination.get(s) : undefined);
+      });
+      h2.on('session', (session: ServerHttp2Session) => {
+        this.stats.cxTotal.value++;
+        this.stats.cxActive.value++;
+        this.h2Sessions.add(session);
+        session.once('close', () => this.h2Sessions.delete(session));
+        if (this.proxy.draining) session.close();
+      });
+      h2.on('sessionError', () => undefined);
+      this.h2 = h2;
+    }
+    const h2 = this.h2;
+    socket.once('close', () => {
+      this.stats.cxActive.value--;
+    });
+    h2.emit('connection', socket);
   }
 
   routeConfiguration(): RouteConfiguration | undefined {
@@ -119,9 +164,12 @@ export class HttpConnectionManager {
   /** Stops taking new requests on idle connections; busy ones finish (drain). */
   drain(): void {
     this.server.closeIdleConnections();
+    // HTTP/2 sessions get GOAWAY: streams in flight finish, no new ones start.
+    for (const s of this.h2Sessions) s.close();
   }
 
   closeAll(): void {
     this.server.closeAllConnections();
+    for (const s of this.h2Sessions) s.destroy();
   }
 }

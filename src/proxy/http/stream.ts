@@ -39,8 +39,10 @@ export class HttpStream implements FilterContext, StreamInfo {
   readonly startTime = Date.now();
   private readonly startHr = performance.now();
   readonly protocol: string;
-  /** The request carries a body (content-length > 0 or chunked). */
+  /** The request carries a body (content-length > 0, chunked, or an HTTP/2 stream not ended with the headers). */
   readonly hasBody: boolean;
+  /** The downstream speaks HTTP/2 (h2c). */
+  readonly isHttp2: boolean;
   route: Route | undefined;
   /** The cluster the router will use (after weighted choice or cluster_header). */
   clusterName: string | undefined;
@@ -76,8 +78,18 @@ export class HttpStream implements FilterContext, StreamInfo {
     originalDestination: OriginalDestination | undefined,
   ) {
     let path = req.url ?? '/';
+    // Read before the pseudo-headers go: node's HTTP/2 request reads its method from them.
+    const method = req.method ?? 'GET';
     const headers = req.headers as HeaderMap;
+    this.isHttp2 = req.httpVersion === '2.0';
     let authority = (req.headers.host ?? '').toLowerCase();
+    if (this.isHttp2) {
+      // HTTP/2 pseudo-headers become the request line and Host for whatever protocol goes upstream.
+      const a = headers[':authority'];
+      if (typeof a === 'string') authority = a.toLowerCase();
+      for (const pseudo of [':authority', ':method', ':path', ':scheme', ':protocol']) delete headers[pseudo];
+      if (authority) headers.host = authority;
+    }
     // Absolute-form (`GET http://reviews:9080/x`): the URL names the authority, as Envoy reads it.
     if (path.charCodeAt(0) !== 47 /* / */ && path.startsWith('http://')) {
       const slash = path.indexOf('/', 7);
@@ -89,12 +101,14 @@ export class HttpStream implements FilterContext, StreamInfo {
     }
     this.originalDestination = originalDestination;
     if (hcm.config.normalizePath || hcm.config.mergeSlashes) path = normalizePath(path, hcm.config.normalizePath, hcm.config.mergeSlashes);
-    this.protocol = req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
+    this.protocol = this.isHttp2 ? 'HTTP/2' : req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
     const cl = headers['content-length'];
-    this.hasBody = headers['transfer-encoding'] !== undefined || (typeof cl === 'string' && cl !== '0');
+    this.hasBody = this.isHttp2
+      ? !(req as unknown as { stream: { endAfterHeaders: boolean } }).stream.endAfterHeaders
+      : headers['transfer-encoding'] !== undefined || (typeof cl === 'string' && cl !== '0');
     stripHopByHop(headers);
     this.view = {
-      method: req.method ?? 'GET',
+      method,
       path,
       authority,
       scheme: 'http',
@@ -271,7 +285,8 @@ export class HttpStream implements FilterContext, StreamInfo {
       }
     }
     if (this.hcm.direction === 'INBOUND') this.hcm.proxy.metadataExchange?.announce(headers);
-    if (this.hcm.proxy.draining) headers.connection = 'close';
+    // HTTP/2 has no Connection header; its streams end with the session's GOAWAY instead.
+    if (this.hcm.proxy.draining && !this.isHttp2) headers.connection = 'close';
   }
 
   sendLocalReply(status: number, body: string, responseFlag: number, details: string): void {

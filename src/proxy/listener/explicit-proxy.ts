@@ -31,6 +31,11 @@ function parseTarget(target: string, defaultPort: number): OriginalDestination |
   return { host, port };
 }
 
+/** What the tunnel's first bytes said, when they were read; else the HCM looks itself. */
+function sniffedInfo(info: ConnectionInfo) {
+  return info.applicationProtocols.length > 0 ? { transportProtocol: info.transportProtocol as 'tls' | 'raw_buffer', applicationProtocols: [...info.applicationProtocols] } : undefined;
+}
+
 export class ExplicitProxy {
   readonly server: Server;
 
@@ -118,7 +123,7 @@ export class ExplicitProxy {
       return;
     }
     const rt = runtime.chainRuntime(chain);
-    if (rt.kind === 'http') rt.hcm.acceptConnection(socket, dest);
+    if (rt.kind === 'http') rt.hcm.acceptConnection(socket, dest, sniffedInfo(info));
     else rt.tcp.handle(socket, dest);
   }
 }

@@ -11,7 +11,7 @@ import type { Stat } from '../telemetry/stats.js';
 import { ExplicitProxy, type OutboundDispatch } from './explicit-proxy.js';
 import { needsSniffing, selectFilterChain } from './filter-chain-match.js';
 import { ListenerRuntime } from './listener-runtime.js';
-import { sniff } from './protocol-sniffer.js';
+import { sniff, type SniffResult } from './protocol-sniffer.js';
 import { TcpSessionInfo } from '../telemetry/tcp-session-info.js';
 import { ResponseFlag } from '../telemetry/response-flags.js';
 
@@ -143,11 +143,11 @@ export class ListenerManager implements OutboundDispatch {
         socket.destroy();
         return;
       }
-      this.dispatch(runtime, socket, r ? { ...base, ...r } : base);
+      this.dispatch(runtime, socket, r ? { ...base, ...r } : base, r);
     });
   }
 
-  private dispatch(runtime: ListenerRuntime, socket: Socket, info: Parameters<typeof selectFilterChain>[1]): void {
+  private dispatch(runtime: ListenerRuntime, socket: Socket, info: Parameters<typeof selectFilterChain>[1], sniffed?: SniffResult): void {
     const chain = selectFilterChain(runtime.listener, info);
     if (!chain) {
       const logs = runtime.listener.accessLogs;
@@ -161,7 +161,7 @@ export class ListenerManager implements OutboundDispatch {
       return;
     }
     const rt = runtime.chainRuntime(chain);
-    if (rt.kind === 'http') rt.hcm.acceptConnection(socket);
+    if (rt.kind === 'http') rt.hcm.acceptConnection(socket, undefined, sniffed);
     else rt.tcp.handle(socket, undefined);
   }
 

@@ -61,6 +61,7 @@ export class ListenerRuntime {
     if (!routeConfig) return undefined;
     const config: HttpConnectionManagerConfig = {
       statPrefix: tcp.statPrefix || this.listener.name,
+      codecType: 'HTTP1',
       routeSource: { kind: 'inline', config: routeConfig },
       httpFilters: [],
       router: { suppressEnvoyHeaders: true },

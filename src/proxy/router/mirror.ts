@@ -26,5 +26,5 @@ export function sendMirror(cluster: UpstreamCluster, stream: HttpStream, path: s
   for (const [k, v] of Object.entries(stream.view.headers)) if (v !== undefined) headers[k] = v;
   headers.host = shadowHost(String(stream.view.headers.host ?? stream.view.authority));
   cluster.stats.rqTotal.value++;
-  cluster.dispatcherFor(host).dispatch({ origin: `http://${host.key}`, path, method: stream.view.method, headers, body }, DROP_RESPONSE);
+  cluster.dispatcherFor(host, stream.isHttp2).dispatch({ origin: `http://${host.key}`, path, method: stream.view.method, headers, body }, DROP_RESPONSE);
 }

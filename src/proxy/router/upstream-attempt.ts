@@ -71,8 +71,19 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     if (!this.discarded) this.owner.onAttemptData(this, chunk);
   }
 
-  onResponseEnd(_controller: DispatchController, trailers: Record<string, string | string[]>): void {
-    if (!this.discarded) this.owner.onAttemptEnd(this, trailers);
+  onResponseEnd(controller: DispatchController, trailers: Record<string, string | string[]>): void {
+    if (this.discarded) return;
+    // undici's HTTP/2 client hands node's trailer object where raw [name, value, ...] pairs are
+    // expected, so the parsed trailers come out empty; read them from the raw form instead.
+    const raw = (controller as { rawTrailers?: unknown }).rawTrailers;
+    if (Object.keys(trailers).length === 0 && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+      const fixed: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof v === 'string' || Array.isArray(v)) fixed[k] = v as string | string[];
+      }
+      trailers = fixed;
+    }
+    this.owner.onAttemptEnd(this, trailers);
   }
 
   onResponseError(_controller: DispatchController, err: Error): void {

@@ -218,7 +218,7 @@ export class UpstreamRequest implements AttemptOwner {
       stream.req.resume();
       body = pass;
     } else body = this.body;
-    c.dispatcherFor(host).dispatch(
+    c.dispatcherFor(host, stream.isHttp2).dispatch(
       { origin: `http://${host.key}`, path: this.path, method: stream.view.method, headers: headers as Record<string, string | string[]>, body },
       attempt,
     );
@@ -294,7 +294,8 @@ export class UpstreamRequest implements AttemptOwner {
     this.clearTimers();
     const res = this.stream.res;
     if (!this.committed) return;
-    if (res.getHeader('trailer') !== undefined && Object.keys(trailers).length > 0) res.addTrailers(trailers);
+    // HTTP/2 carries trailers natively (gRPC status lives there); HTTP/1.1 only when announced.
+    if (Object.keys(trailers).length > 0 && (this.stream.isHttp2 || res.getHeader('trailer') !== undefined)) res.addTrailers(trailers);
     res.end();
   }
 

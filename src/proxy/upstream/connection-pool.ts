@@ -13,7 +13,7 @@ function poolSize(maxConnections: number): number | null {
   return maxConnections >= 1_000_000 ? null : Math.max(1, maxConnections);
 }
 
-export function createDispatcher(host: Host, cluster: Cluster, stats: ClusterStats, resources: ClusterResources): Dispatcher {
+export function createDispatcher(host: Host, cluster: Cluster, stats: ClusterStats, resources: ClusterResources, http2: boolean): Dispatcher {
   const origin = `http://${host.key}`;
   const idle = cluster.protocol.idleTimeoutMs > 0 ? cluster.protocol.idleTimeoutMs : 3_600_000;
   const common = {
@@ -24,7 +24,7 @@ export function createDispatcher(host: Host, cluster: Cluster, stats: ClusterSta
     keepAliveMaxTimeout: Math.max(idle, 600_000),
   };
   const dispatcher: Dispatcher =
-    cluster.protocol.protocol === 'http2'
+    http2
       ? new H2CClient(origin, common)
       : new Pool(origin, {
           ...common,

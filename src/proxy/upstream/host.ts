@@ -20,8 +20,10 @@ export class Host implements LbHost {
   activeRequests = 0;
   /** Open upstream connections (from the pool's connect/disconnect events). */
   activeConnections = 0;
-  /** Created on first use by the cluster; closed when the host leaves the cluster. */
+  /** HTTP/1.1 pool, created on first use by the cluster; closed when the host leaves the cluster. */
   dispatcher: Dispatcher | undefined;
+  /** HTTP/2 (h2c) client, for clusters that speak HTTP/2 or follow an HTTP/2 downstream. */
+  h2Dispatcher: Dispatcher | undefined;
 
   // Outlier detection state.
   ejected = false;

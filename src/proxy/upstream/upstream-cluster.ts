@@ -282,20 +282,19 @@ export class UpstreamCluster {
     return level.lb.pick(hash, attempt);
   }
 
-  dispatcherFor(host: Host): Dispatcher {
-    let d = host.dispatcher;
-    if (!d) {
-      d = createDispatcher(host, this.config, this.stats, this.resources);
-      host.dispatcher = d;
-    }
-    return d;
+  /** The pool for a host; `downstreamHttp2` matters for use_downstream_protocol_config clusters. */
+  dispatcherFor(host: Host, downstreamHttp2 = false): Dispatcher {
+    const p = this.config.protocol.protocol;
+    const http2 = p === 'http2' || (p === 'downstream' && downstreamHttp2);
+    if (http2) return (host.h2Dispatcher ??= createDispatcher(host, this.config, this.stats, this.resources, true));
+    return (host.dispatcher ??= createDispatcher(host, this.config, this.stats, this.resources, false));
   }
 
   /** Lets in-flight requests finish on the old pool, then closes it. */
   private retireDispatcher(h: Host): void {
-    const d = h.dispatcher;
+    for (const d of [h.dispatcher, h.h2Dispatcher]) if (d) d.close().catch(() => undefined);
     h.dispatcher = undefined;
-    if (d) d.close().catch(() => undefined);
+    h.h2Dispatcher = undefined;
   }
 
   close(): void {
@@ -314,7 +313,10 @@ export class UpstreamCluster {
     if (this.dnsTimer) clearInterval(this.dnsTimer);
     if (this.cleanupTimer) clearInterval(this.cleanupTimer);
     const all = new Set([...this.hostList, ...this.byKey.values()]);
-    await Promise.all([...all].map((h) => h.dispatcher?.destroy().catch(() => undefined)));
-    for (const h of all) h.dispatcher = undefined;
+    await Promise.all([...all].flatMap((h) => [h.dispatcher, h.h2Dispatcher]).map((d) => d?.destroy().catch(() => undefined)));
+    for (const h of all) {
+      h.dispatcher = undefined;
+      h.h2Dispatcher = undefined;
+    }
   }
 }
