@@ -37,6 +37,7 @@ export class HttpConnectionManager {
   /** Cleartext HTTP/2 (h2c), created for the first HTTP/2 connection. */
   private h2: Http2Server | undefined;
   private readonly h2Sessions = new Set<ServerHttp2Session>();
+  private pendingH2Socket: Duplex | undefined;
   private readonly stats: HcmStats;
 
   constructor(
@@ -110,10 +111,13 @@ export class HttpConnectionManager {
     }
     if (!this.h2) {
       const h2 = createH2Server((req, res) => {
-        const s = req.stream.session?.socket;
-        this.handle(req as unknown as IncomingMessage, res as unknown as ServerResponse, s ? socketDestination.get(s) : undefined);
+        const session = req.stream.session;
+        this.handle(req as unknown as IncomingMessage, res as unknown as ServerResponse, session ? socketDestination.get(session) : undefined);
       });
       h2.on('session', (session: ServerHttp2Session) => {
+        // The session is created while 'connection' is emitted below, for the socket set aside here.
+        const dest = this.pendingH2Socket && socketDestination.get(this.pendingH2Socket);
+        if (dest) socketDestination.set(session, dest);
         this.stats.cxTotal.value++;
         this.stats.cxActive.value++;
         this.h2Sessions.add(session);
@@ -127,7 +131,9 @@ export class HttpConnectionManager {
     socket.once('close', () => {
       this.stats.cxActive.value--;
     });
+    this.pendingH2Socket = socket;
     h2.emit('connection', socket);
+    this.pendingH2Socket = undefined;
   }
 
   routeConfiguration(): RouteConfiguration | undefined {
