@@ -82,7 +82,7 @@ async function eachTarget(runs, step) {
 }
 
 /** Runs the selected targets; returns the report object (see bench/README.md). */
-export async function runDataPlane({ seconds, only, rate = 1000, connections = 16, slices = 4 }) {
+export async function runDataPlane({ seconds, only, rate = 1000, connections = 16, slices = 5 }) {
   const loadAtStart = loadavg().map((n) => Number(n.toFixed(2)));
   const selected = only ?? TARGET_NAMES;
   const needed = ['wrk', 'nginx'];
@@ -102,9 +102,9 @@ export async function runDataPlane({ seconds, only, rate = 1000, connections = 1
   const started = [];
   const runs = [];
   const start = starters(tools);
-  // wrk takes whole seconds; keep slices at 2 s or more.
+  // wrk takes whole seconds; keep slices at 2 s or more and their total within --duration.
   const sliceCount = Math.max(1, Math.min(slices, Math.floor(seconds / 2)));
-  const sliceSeconds = Math.max(1, Math.round(seconds / sliceCount));
+  const sliceSeconds = Math.max(1, Math.floor(seconds / sliceCount));
   let rss1000;
   try {
     // Every target runs side by side, idle but for the one being measured, so the phases can be

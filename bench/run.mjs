@@ -14,7 +14,7 @@ const USAGE = `usage: npm run bench -- [--json] [--duration SECONDS] [--only ${T
   --duration  seconds of each measured phase (saturation, fixed rate); default 10
   --only      a comma-separated subset of targets; default all
   --rate      the fixed request rate of the latency and CPU phase; default 1000
-  --slices    each phase runs in N slices interleaved across targets; default 4
+  --slices    each phase runs in N slices interleaved across targets; default 5
   --json      print one JSON object on stdout instead of the table
 `;
 
@@ -39,7 +39,7 @@ async function dataPlane(argv) {
         duration: { type: 'string', default: '10' },
         only: { type: 'string' },
         rate: { type: 'string', default: '1000' },
-        slices: { type: 'string', default: '4' },
+        slices: { type: 'string', default: '5' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
