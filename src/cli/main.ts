@@ -21,6 +21,7 @@ import { registerVersion } from './commands/version.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerUp } from './commands/up.js';
 import { registerProxy } from './commands/proxy.js';
+import { registerDemo } from './commands/demo.js';
 import { registerLogs } from './commands/logs.js';
 import { registerExec } from './commands/exec.js';
 import { registerScale } from './commands/scale.js';
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIO, deps: CommandDeps): Command {
     .addOption(new Option('-A, --all-namespaces', 'list across all namespaces'));
 
   registerUp(program, deps);
+  registerDemo(program, deps);
   registerProxy(program, deps);
   registerApply(program, deps);
   registerCreate(program, deps);

@@ -15,16 +15,20 @@ export interface ProxyLaunchOptions {
   gatewayPortMap?: Readonly<Record<number, number>>;
 }
 
-/** bin/skiff.js of this package, found by walking up from this file (dist/src/runtime or src/runtime). */
-export function skiffBin(): string {
+/** The package's root (where package.json and bin/ are), found by walking up from this file. */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const bin = join(dir, 'bin', 'skiff.js');
-    if (existsSync(bin) && existsSync(join(dir, 'package.json'))) return bin;
+    if (existsSync(join(dir, 'bin', 'skiff.js')) && existsSync(join(dir, 'package.json'))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find bin/skiff.js above the runtime');
+    if (up === dir) throw new Error('cannot find the skiff package (bin/skiff.js) above the runtime');
     dir = up;
   }
+}
+
+/** bin/skiff.js of this package. */
+export function skiffBin(): string {
+  return join(packageRoot(), 'bin', 'skiff.js');
 }
 
 export function proxyLauncher(opts: ProxyLaunchOptions): SidecarLauncher {
