@@ -3,7 +3,7 @@
 // watch and a change of subscribed names get a response; an ACK, a NACK and a request carrying an
 // expired nonce do not.
 
-import type { DiscoveryRequest } from '../../xds/index.js';
+import type { DiscoveryRequest, PackedAny } from '../../xds/index.js';
 import { TYPE_URL } from '../../xds/index.js';
 import type { AdsServerStream } from '../../xds/index.js';
 import type { PushRequest } from '../model/push-builder.js';
@@ -27,6 +27,13 @@ export interface TypeWatch {
   resourcesSent: number;
   lastSentAt?: Date;
   generateError?: string;
+  /** The resources of the last response sent, encoded as sent (for /debug/config_dump). */
+  sent?: readonly SentResource[];
+}
+
+export interface SentResource {
+  readonly name: string;
+  readonly resource: PackedAny;
 }
 
 export type RequestDecision =
@@ -163,5 +170,11 @@ export class AdsConnection {
     watch.resourcesSent = count;
     watch.lastSentAt = now;
     watch.generateError = undefined;
+  }
+
+  /** Keeps the resources of the response just recorded, as encoded, for config dumps. */
+  recordSentResources(typeUrl: string, sent: readonly SentResource[]): void {
+    const watch = this.watches.get(typeUrl);
+    if (watch) watch.sent = sent;
   }
 }

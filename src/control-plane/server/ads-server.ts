@@ -16,7 +16,7 @@ import {
 } from '../../xds/index.js';
 import { ProxyIdError, parseNodeId } from '../model/proxy.js';
 import type { PushRequest } from '../model/push-builder.js';
-import { AdsConnection, type Convergence } from './ads-connection.js';
+import { AdsConnection, type Convergence, type SentResource } from './ads-connection.js';
 import { EncodedResourceCache } from './ads-resource-cache.js';
 import { AdsMetrics, type AdsMetricsSnapshot, formatPrometheus } from './ads-metrics.js';
 import { proxySyncStatus } from './ads-sync-status.js';
@@ -75,6 +75,20 @@ export interface AdsServerOptions<P extends PushSnapshot, S> {
 }
 
 type Trigger = GenerateInput<PushSnapshot, unknown>['trigger'];
+
+/** The resources of one xDS type a proxy was (or would be) sent. */
+export interface TypeResources {
+  readonly typeUrl: string;
+  readonly version: string;
+  readonly resources: readonly SentResource[];
+  /** Why generating this type failed (`current` only). */
+  readonly error?: string;
+}
+
+export interface ProxyResources {
+  readonly proxy: ConnectedProxy;
+  readonly types: readonly TypeResources[];
+}
 
 function pushOrderIndex(typeUrl: string): number {
   const i = PUSH_ORDER.indexOf(typeUrl);
@@ -197,6 +211,34 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
 
   formatPrometheus(): string {
     return formatPrometheus(this.metricsData.snapshot());
+  }
+
+  /**
+   * One connection's resources per watched type, for debug config dumps: what was last sent
+   * (`sent`), or what the current push would send now (`current`, generated fresh for the same
+   * subscriptions). Undefined when no such connection is open.
+   */
+  proxyResources(connectionId: string, which: 'sent' | 'current'): ProxyResources | undefined {
+    const connection = [...this.connections].find((c) => c.proxy.connectionId === connectionId);
+    if (!connection) return undefined;
+    const types: TypeResources[] = [];
+    const push = this.currentPush;
+    for (const [typeUrl, watch] of [...connection.watches].sort(([a], [b]) => pushOrderIndex(a) - pushOrderIndex(b))) {
+      if (which === 'sent') {
+        if (watch.sent) types.push({ typeUrl, version: watch.versionSent ?? '', resources: watch.sent });
+        continue;
+      }
+      if (!push || (!watch.wildcard && watch.names.length === 0)) continue;
+      try {
+        const state = this.proxyState(connection, push);
+        let generated = this.options.generator.generate({ proxy: connection.proxy, state, typeUrl, resourceNames: watch.wildcard ? '*' : watch.names, push, trigger: { kind: 'request' } });
+        if (!watch.wildcard) generated = generated.filter((r) => watch.names.includes(r.name));
+        types.push({ typeUrl, version: push.version, resources: generated.map((r) => ({ name: r.name, resource: this.encoded.pack(typeUrl, r.resource) })) });
+      } catch (e) {
+        types.push({ typeUrl, version: push.version, resources: [], error: (e as Error).message });
+      }
+    }
+    return { proxy: connection.proxy, types };
   }
 
   /** Proxies connected now. */
@@ -393,6 +435,7 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
       };
       connection.stream.write(response);
       connection.recordSent(typeUrl, nonce, push.version, digest, packed.length);
+      connection.recordSentResources(typeUrl, resources.map((r, i) => ({ name: r.name, resource: packed[i]! })));
       round?.pending.add(nonce);
       this.metricsData.countPush(metricType(typeUrl));
       this.log('debug', `ADS:${shortTypeName(typeUrl)}: PUSH ${id} resources:${packed.length} version:${push.version} nonce:${nonce}`);
