@@ -27,7 +27,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     'expect-bytes': { type: 'string' },
-    warmup: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '0.5' },
   },
 });
 
@@ -151,7 +151,7 @@ clearTimeout(drainLimit);
 emit({ event: 'end' });
 
 const elapsedS = (Math.max(lastCompletion, measuredFrom) - measuredFrom) / 1000;
-const ms = (p, h = histogram) => Math.round(h.getValueAtPercentile(p)) / 1000;
+const ms = (p, h = histogram) => (h.totalCount > 0 ? Math.round(h.getValueAtPercentile(p)) / 1000 : null);
 emit({
   event: 'result',
   target_rps: rate,
@@ -170,8 +170,8 @@ emit({
   p90_ms: ms(90),
   p99_ms: ms(99),
   p999_ms: ms(99.9),
-  max_ms: Math.round(histogram.maxValue) / 1000,
-  from_intended: { p50_ms: ms(50, fromIntended), p90_ms: ms(90, fromIntended), p99_ms: ms(99, fromIntended), max_ms: Math.round(fromIntended.maxValue) / 1000 },
+  max_ms: histogram.totalCount > 0 ? Math.round(histogram.maxValue) / 1000 : null,
+  from_intended: { p50_ms: ms(50, fromIntended), p90_ms: ms(90, fromIntended), p99_ms: ms(99, fromIntended) },
   // The whole histograms (µs), so a caller can merge slices and take percentiles over all of them.
   histogram: hdr.encodeIntoCompressedBase64(histogram),
   histogram_from_intended: hdr.encodeIntoCompressedBase64(fromIntended),

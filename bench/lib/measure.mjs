@@ -126,6 +126,7 @@ export class TargetRun {
         wrong_size: sum('wrong_size'),
         unfinished: sum('unfinished'),
         errors,
+        failed: sum('non2xx') + sum('wrong_size') + sum('unfinished') + Object.values(errors).reduce((a, n) => a + n, 0),
         achieved_rps_per_slice: achieved,
         // An open-loop run that fell behind measured a queue, not the target's latency at this rate.
         sustained: achieved.every((a) => a >= this.rate * 0.97),

@@ -100,6 +100,7 @@ export function formatText(report) {
   lines.push(table(rows));
   for (const [name, r] of Object.entries(report.results)) {
     if (r.error) lines.push(`  ${name}: ${r.error}`);
+    else if (r.detail?.latency?.failed > 0) lines.push(`  ! ${name}: ${r.detail.latency.failed} of ${r.detail.latency.requests} requests at ${report.config.rate} rps failed (${JSON.stringify(r.detail.latency.errors)}); percentiles are of the rest`);
     else if (r.detail?.latency?.sustained === false) lines.push(`  * ${name} could not sustain ${report.config.rate} rps (${r.detail.latency.achieved_rps_per_slice.join(', ')} achieved): its latencies include queueing`);
   }
   const rss = report.skiff_rss_mb_1000_services;
