@@ -9,6 +9,7 @@ import { TYPE_URL } from '../../xds/type-urls.js';
 import { buildClusters } from './cluster-builder.js';
 import { buildEndpoints } from './endpoints.js';
 import type { Json } from './envoy-common.js';
+import { generateGrpc, isProxylessGrpc } from './grpc-generator.js';
 import { buildListeners } from './listeners.js';
 import type { TranslationProblem } from './route-policies.js';
 import { buildRoutes } from './routes.js';
@@ -24,6 +25,8 @@ export interface PilotProxyState {
   readonly proxy: Proxy;
   /** Config this proxy's translation skipped, and why (for proxy-status and debug output). */
   readonly problems: TranslationProblem[];
+  /** A proxyless gRPC client (node metadata `GENERATOR: grpc`), served by grpc-generator.ts. */
+  readonly proxylessGrpc?: boolean;
 }
 
 export interface GeneratedResource {
@@ -74,12 +77,13 @@ export function proxyMetadata(metadata: Readonly<Record<string, unknown>>): { la
 export class PilotXdsGenerator {
   proxyState(node: NodeInfo, push: PushContext): PilotProxyState {
     const { labels, metadata } = proxyMetadata(node.metadata);
-    return { proxy: push.proxyFor(node.nodeId, { labels, metadata }), problems: [] };
+    return { proxy: push.proxyFor(node.nodeId, { labels, metadata }), problems: [], proxylessGrpc: isProxylessGrpc(node.metadata) };
   }
 
   generate(input: { readonly state: PilotProxyState; readonly typeUrl: string; readonly resourceNames: readonly string[] | '*'; readonly push: PushContext }): GeneratedResource[] {
     const { state, push } = input;
     const names = input.resourceNames === '*' ? undefined : input.resourceNames;
+    if (state.proxylessGrpc) return generateGrpc(state.proxy, push, input.typeUrl, names, state.problems).map(named(input.typeUrl === TYPE_URL.CLUSTER_LOAD_ASSIGNMENT ? 'cluster_name' : 'name'));
     switch (input.typeUrl) {
       case TYPE_URL.CLUSTER:
         return buildClusters(state.proxy, push).map(named('name'));
