@@ -7,7 +7,7 @@ import type { HttpStream } from '../http/stream.js';
 import type { ProxyServer } from '../proxy.js';
 import { formatResponseFlags } from './response-flags.js';
 import { escapeLabelValue, observe, type Histogram, type Stat } from './stats.js';
-import { MetadataExchange, peerFromMetadata, type PeerInfo } from './metadata-exchange.js';
+import { MetadataExchange, peerFromMetadata, workloadName, type PeerInfo } from './metadata-exchange.js';
 
 interface Series {
   requests: Stat;
@@ -23,12 +23,29 @@ function selfInfo(server: ProxyServer, meta: Record<string, unknown> | undefined
   // Without metadata, fall back to what the node id says: sidecar~IP~POD.NAMESPACE~...
   const podNs = server.identity.nodeId.split('~')[2] ?? '';
   if (m.NAMESPACE === undefined && podNs.includes('.')) m.NAMESPACE = podNs.slice(podNs.lastIndexOf('.') + 1);
-  if (m.WORKLOAD_NAME === undefined) m.WORKLOAD_NAME = server.identity.cluster.split('.')[0];
+  m.WORKLOAD_NAME = workloadName(m, podNs.split('.')[0]) ?? server.identity.cluster.split('.')[0];
   return peerFromMetadata(m);
 }
 
+interface ServiceLabels {
+  host: string;
+  name: string;
+  namespace: string;
+}
+
+/** The service a cluster stands for, from Istio's cluster metadata (`filter_metadata.istio.services`). */
+function serviceFromMetadata(server: ProxyServer, cluster: string | undefined): ServiceLabels | undefined {
+  if (!cluster) return undefined;
+  const meta = server.clusters.get(cluster)?.config.metadata as { filter_metadata?: { istio?: { services?: unknown } } } | undefined;
+  const services = meta?.filter_metadata?.istio?.services;
+  const first = Array.isArray(services) ? (services[0] as Record<string, unknown> | undefined) : undefined;
+  if (!first || typeof first.host !== 'string') return undefined;
+  const [name = 'unknown', namespace = 'unknown'] = first.host.split('.');
+  return { host: first.host, name: typeof first.name === 'string' ? first.name : name, namespace: typeof first.namespace === 'string' ? first.namespace : namespace };
+}
+
 /** `outbound|9080|v1|reviews.default.svc.cluster.local` → the service host and its parts. */
-function serviceOf(cluster: string | undefined): { host: string; name: string; namespace: string } {
+function serviceOf(cluster: string | undefined): ServiceLabels {
   if (!cluster) return { host: 'unknown', name: 'unknown', namespace: 'unknown' };
   const parts = cluster.split('|');
   const host = parts.length === 4 && parts[3] ? parts[3] : cluster;
@@ -62,7 +79,7 @@ export function installIstioMetrics(server: ProxyServer, nodeMetadata: Record<st
     if (s) return s;
     const source = inbound ? peer : self;
     const destination = inbound ? self : peer;
-    const svc = inbound ? inboundService(stream.authority, self.namespace) : serviceOf(stream.upstreamCluster);
+    const svc = serviceFromMetadata(server, stream.upstreamCluster) ?? (inbound ? inboundService(stream.authority, self.namespace) : serviceOf(stream.upstreamCluster));
     const l = (name: string, v: string) => `${name}="${escapeLabelValue(v)}"`;
     const labels = [
       l('reporter', inbound ? 'destination' : 'source'),

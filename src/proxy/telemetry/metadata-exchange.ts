@@ -24,6 +24,22 @@ function str(v: unknown, fallback = 'unknown'): string {
   return typeof v === 'string' && v !== '' ? v : fallback;
 }
 
+/**
+ * The workload (Deployment) name: WORKLOAD_NAME when sent, else the deployment label the local
+ * runtime sets, else the pod name without its ReplicaSet and pod suffixes (`reviews-v1-<rs>-<id>`),
+ * as Istio's agent derives it.
+ */
+export function workloadName(meta: Record<string, unknown>, podName: string | undefined): string | undefined {
+  if (typeof meta.WORKLOAD_NAME === 'string' && meta.WORKLOAD_NAME) return meta.WORKLOAD_NAME;
+  const labels = (meta.LABELS ?? {}) as Record<string, unknown>;
+  const deployment = labels['skiff.io/deployment'];
+  if (typeof deployment === 'string' && deployment) return deployment;
+  const pod = typeof meta.POD_NAME === 'string' && meta.POD_NAME ? meta.POD_NAME : podName;
+  if (!pod) return undefined;
+  const m = /^(.+)-[a-z0-9]{5,10}-[a-z0-9]{5}$/.exec(pod);
+  return m ? m[1] : pod;
+}
+
 export function peerFromMetadata(meta: Record<string, unknown>): PeerInfo {
   const labels = (meta.LABELS ?? {}) as Record<string, unknown>;
   const workload = str(meta.WORKLOAD_NAME);
@@ -43,6 +59,8 @@ export class MetadataExchange {
     for (const k of ['WORKLOAD_NAME', 'NAMESPACE', 'LABELS', 'CLUSTER_ID', 'NAME', 'OWNER', 'SERVICE_ACCOUNT', 'MESH_ID']) {
       if (metadata[k] !== undefined) own[k] = metadata[k];
     }
+    const workload = workloadName(metadata, nodeId.split('~')[2]?.split('.')[0]);
+    if (workload) own.WORKLOAD_NAME = workload;
     this.encoded = encodeMessage('google.protobuf.Struct', own).toString('base64');
   }
 
