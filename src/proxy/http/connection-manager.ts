@@ -11,7 +11,7 @@ import type { HttpConnectionManagerConfig } from '../config/http-connection-mana
 import type { RouteConfiguration } from '../config/route-configuration.js';
 import type { Stat } from '../telemetry/stats.js';
 import type { ProxyContext } from './proxy-context.js';
-import { HttpStream, type OriginalDestination } from './stream.js';
+import { HttpStream, onResponseClose, STREAM_OF_RESPONSE, type OriginalDestination } from './stream.js';
 import { proxyWebSocket } from './websocket.js';
 import { handleConnect } from './connect-tunnel.js';
 
@@ -145,7 +145,8 @@ export class HttpConnectionManager {
     this.stats.rqTotal.value++;
     this.stats.rqActive.value++;
     const stream = new HttpStream(this, req, res, destination);
-    res.once('close', stream.onClose);
+    (res as ServerResponse & { [STREAM_OF_RESPONSE]?: HttpStream })[STREAM_OF_RESPONSE] = stream;
+    res.once('close', onResponseClose);
     stream.run();
   }
 

@@ -317,8 +317,8 @@ export class HttpStream implements FilterContext, StreamInfo {
   }
 
   // ---- completion ----
-  /** Bound once per stream: res 'close' fires after a finished or an aborted response. */
-  readonly onClose = (): void => {
+  /** res 'close' fires after a finished or an aborted response (see onResponseClose). */
+  onClose(): void {
     if (!this.res.writableFinished) {
       this.aborted = true;
       this.responseFlags |= ResponseFlag.DownstreamConnectionTermination;
@@ -327,5 +327,13 @@ export class HttpStream implements FilterContext, StreamInfo {
     }
     this.durationMs = performance.now() - this.startHr;
     this.hcm.onStreamComplete(this);
-  };
+  }
+}
+
+/** The stream a response belongs to, so one shared function serves every response's 'close'. */
+export const STREAM_OF_RESPONSE: unique symbol = Symbol('skiff.stream');
+
+/** A module-level listener: no closure is allocated per request. */
+export function onResponseClose(this: { [STREAM_OF_RESPONSE]?: HttpStream }): void {
+  this[STREAM_OF_RESPONSE]?.onClose();
 }
