@@ -1,0 +1,223 @@
+// The whole mesh for end-to-end tests, as `skiff demo` runs it: control plane, local runtime with
+// real sidecar processes, the ingress gateway on a free port, and (by default) Bookinfo installed
+// and ready. One per test file: start it in `before`, stop it in `after`.
+//
+// Sidecars run the compiled CLI (bin/skiff.js → dist/), so `npm run build` must have run first.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Resource } from '../../src/config/resource.js';
+import { main } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { applyFiles, BOOKINFO_MANIFESTS, enableInjection, waitReady } from '../../src/runtime/bookinfo-install.js';
+import { isPodReady } from '../../src/runtime/deployment-controller.js';
+import { containerLogFile } from '../../src/runtime/local-runtime.js';
+import { startMesh, type Mesh } from '../../src/runtime/mesh.js';
+import { allocatePort } from '../../src/runtime/ports.js';
+import { httpCall, pageReviews, repeat, reviewsVersionOf, type HttpOptions, type HttpResult, type PageReviews } from './mesh-http.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface MeshHarnessOptions {
+  /** Label `default` for injection and install Bookinfo with its gateway (default true). */
+  bookinfo?: boolean;
+  /** More manifests (paths relative to the repo) applied with Bookinfo, in `default`. */
+  extraFiles?: string[];
+  /** Pods expected besides Bookinfo's six and the ingress gateway, before the mesh counts as ready. */
+  extraPods?: number;
+}
+
+/** The runtime's bookkeeping in a pod's status: its processes and where its sidecar listens. */
+export interface PodRuntimeStatus {
+  pids?: Record<string, number | undefined>;
+  sidecar?: { outbound: number; admin: number };
+  ports?: { containerPort: number; appPort: number; endpointPort: number }[];
+}
+
+export interface MeshHarness {
+  mesh: Mesh;
+  home: string;
+  /** Where the ingress gateway serves its port-8080 (and port-80) listener. */
+  ingressPort: number;
+  /** GET (or `method`) through the ingress gateway. */
+  gatewayGet(path: string, opts?: HttpOptions): Promise<HttpResult>;
+  /** `skiff ARGS…` in-process against this mesh's control plane; `stdin` feeds `-f -`. */
+  skiff(args: string[], stdin?: string): Promise<CliResult>;
+  /** Creates or replaces the resources of `files` (repo-relative) and waits until every proxy has them. */
+  apply(files: string[], namespace?: string): Promise<void>;
+  /** `skiff apply -f -` with `yaml`, then waits until every proxy has the change. */
+  applyYaml(yaml: string, namespace?: string): Promise<void>;
+  /** `skiff delete KIND NAME`, then waits until every proxy has the change. */
+  deleteConfig(kind: string, name: string, namespace?: string): Promise<void>;
+  /** Waits until a push newer than `since` (default: the current one) reached every proxy and was acknowledged. */
+  waitForConfig(since?: string): Promise<void>;
+  /** The version of the push proxies are being served. */
+  pushVersion(): string | undefined;
+  /** Signs in through the gateway as Bookinfo's login form does; returns the `session=…` cookie. */
+  login(user: string): Promise<string>;
+  /** Loads /productpage `n` times and reads which reviews version served each. */
+  productPages(n: number, opts?: HttpOptions & { concurrency?: number }): Promise<PageReviews[]>;
+  /** Calls the reviews API through the gateway `n` times; the version (v1|v2|v3) that answered each. */
+  reviewsApiVersions(n: number, opts?: HttpOptions & { concurrency?: number }): Promise<(string | undefined)[]>;
+  pods(namespace?: string): Resource[];
+  /** The pods of a deployment (by the runtime's label). */
+  podsOf(deployment: string, namespace?: string): Resource[];
+  /** Waits until `deployment` has exactly `count` pods, all ready. */
+  readyPods(deployment: string, count: number, namespace?: string, timeoutMs?: number): Promise<Resource[]>;
+  /** A pod's sidecar access log so far. */
+  sidecarLog(pod: Resource): Promise<string>;
+  /** GET on a pod's sidecar admin server (`/stats/prometheus`, `/clusters`, …). */
+  sidecarAdmin(pod: Resource, path: string): Promise<HttpResult>;
+  stop(): Promise<void>;
+}
+
+export const POD = { group: '', kind: 'Pod' };
+const BOOKINFO_PODS = 6;
+
+export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export function runtimeStatus(pod: Resource): PodRuntimeStatus {
+  return (pod as { status?: { skiff?: PodRuntimeStatus } }).status?.skiff ?? {};
+}
+
+export async function startMeshHarness(opts: MeshHarnessOptions = {}): Promise<MeshHarness> {
+  const home = await mkdtemp(join(tmpdir(), 'skiff-e2e-'));
+  const ingressPort = await allocatePort();
+  const logs: string[] = [];
+  let mesh: Mesh;
+  try {
+    mesh = await startMesh({ home, apiPort: 0, xdsPort: 0, ingressPort, profile: 'default', log: (m) => logs.push(m) });
+  } catch (e) {
+    await rm(home, { recursive: true, force: true });
+    throw e;
+  }
+  const store = mesh.controlPlane.store;
+  const ads = mesh.controlPlane.ads;
+  if (!ads) throw new Error('the control plane started without its xDS server');
+
+  const pushVersion = () => ads.current()?.version;
+
+  const waitForConfig = async (since = pushVersion()) => {
+    const started = Date.now();
+    await until('every proxy to acknowledge the new config', () => {
+      const version = pushVersion();
+      // A write that changed nothing the proxies read makes no push: after a moment, go on.
+      if (version === since && Date.now() - started < 2000) return false;
+      if (ads.pushInProgress()) return false;
+      const behind = ads.syncStatus().filter((s) => s.xds.some((t) => t.state !== 'SYNCED' && t.state !== 'NOT SENT'));
+      return behind.length === 0;
+    }, 30_000, 50);
+  };
+
+  const skiff = async (args: string[], stdin = ''): Promise<CliResult> => {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIO = {
+      stdout: { write: (s: string) => { stdout += s; return true; } },
+      stderr: { write: (s: string) => { stderr += s; return true; } },
+      // PATH so `exec` finds curl, as in a user's shell.
+      env: { SKIFF_HOME: home, PATH: process.env.PATH ?? '' },
+      readStdin: async () => stdin,
+      waitForShutdown: () => new Promise(() => undefined),
+    };
+    const code = await main(['node', 'skiff', '--server', mesh.controlPlane.apiUrl, ...args], io);
+    return { code, stdout, stderr };
+  };
+
+  const gatewayGet = (path: string, o?: HttpOptions) => httpCall(ingressPort, path, o);
+
+  const pods = (namespace = 'default') => store.list(POD, namespace);
+  const podsOf = (deployment: string, namespace = 'default') => pods(namespace).filter((p) => p.metadata.labels?.['skiff.io/deployment'] === deployment);
+
+  const harness: MeshHarness = {
+    mesh, home, ingressPort, gatewayGet, skiff, waitForConfig, pushVersion, pods, podsOf,
+    async apply(files, namespace = 'default') {
+      const since = pushVersion();
+      await applyFiles(store, files, namespace);
+      await waitForConfig(since);
+    },
+    async applyYaml(yaml, namespace = 'default') {
+      const since = pushVersion();
+      const r = await skiff(['-n', namespace, 'apply', '-f', '-'], yaml);
+      if (r.code !== 0) throw new Error(`skiff apply failed (${r.code}): ${r.stderr}${r.stdout}`);
+      await waitForConfig(since);
+    },
+    async deleteConfig(kind, name, namespace = 'default') {
+      const since = pushVersion();
+      const r = await skiff(['-n', namespace, 'delete', kind, name]);
+      if (r.code !== 0) throw new Error(`skiff delete ${kind} ${name} failed (${r.code}): ${r.stderr}`);
+      await waitForConfig(since);
+    },
+    async login(user) {
+      const r = await gatewayGet('/login', {
+        method: 'POST', body: `username=${encodeURIComponent(user)}&passwd=password`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      const setCookie = ([] as string[]).concat(r.headers['set-cookie'] ?? []);
+      const session = setCookie.map((c) => /^(session=[^;]+)/.exec(c)?.[1]).find(Boolean);
+      if (r.status !== 302 || !session) throw new Error(`login as ${user}: got ${r.status} with set-cookie ${JSON.stringify(setCookie)}`);
+      return session;
+    },
+    async productPages(n, o = {}) {
+      return repeat(n, o.concurrency ?? 4, async () => {
+        const r = await gatewayGet('/productpage', o);
+        if (r.status !== 200) throw new Error(`/productpage answered ${r.status}: ${r.body.slice(0, 200)}`);
+        return pageReviews(r.body);
+      });
+    },
+    async reviewsApiVersions(n, o = {}) {
+      return repeat(n, o.concurrency ?? 6, async () => {
+        const r = await gatewayGet('/api/v1/products/0/reviews', o);
+        if (r.status !== 200) throw new Error(`/api/v1/products/0/reviews answered ${r.status}: ${r.body.slice(0, 200)}`);
+        return reviewsVersionOf((JSON.parse(r.body) as { podname?: string }).podname);
+      });
+    },
+    readyPods(deployment, count, namespace = 'default', timeoutMs = 60_000) {
+      return until(`${count} ready pod(s) of ${deployment}`, () => {
+        const mine = podsOf(deployment, namespace);
+        return mine.length === count && mine.every(isPodReady) ? mine : undefined;
+      }, timeoutMs);
+    },
+    async sidecarLog(pod) {
+      return readFile(containerLogFile(home, pod.metadata.namespace ?? 'default', pod.metadata.name, 'istio-proxy'), 'utf8').catch(() => '');
+    },
+    async sidecarAdmin(pod, path) {
+      const admin = runtimeStatus(pod).sidecar?.admin;
+      if (!admin) throw new Error(`pod ${pod.metadata.name} has no sidecar admin port in its status`);
+      return httpCall(admin, path);
+    },
+    async stop() {
+      await mesh.stop();
+      if (process.env.SKIFF_E2E_KEEP) process.stderr.write(`kept ${home}\n`);
+      else await rm(home, { recursive: true, force: true });
+    },
+  };
+
+  try {
+    if (opts.bookinfo ?? true) {
+      await enableInjection(store, 'default');
+      await applyFiles(store, [...BOOKINFO_MANIFESTS, ...(opts.extraFiles ?? [])]);
+      await waitReady(mesh, ['default', 'istio-system'], BOOKINFO_PODS + 1 + (opts.extraPods ?? 0), 180_000);
+      // Ready pods and synced proxies: the first page may still race the gateway's first routes.
+      await until('the product page through the gateway', async () => (await gatewayGet('/productpage').catch(() => undefined))?.status === 200, 30_000);
+    } else {
+      await waitReady(mesh, ['istio-system'], 1, 120_000);
+    }
+  } catch (e) {
+    await harness.stop();
+    throw new Error(`${(e as Error).message}\nmesh log:\n${logs.slice(-30).join('\n')}`);
+  }
+  return harness;
+}
