@@ -9,6 +9,7 @@ import { writeFileAtomic } from './store/atomic-file.js';
 import { openPersistentStore } from './store/persistent-store.js';
 import { startApiServer, type RequestHandler } from './server/api-server.js';
 import { AdsServer } from './server/ads-server.js';
+import { mountDebug } from './server/debug-server.js';
 import { PushContextBuilder } from './model/push-builder.js';
 import type { PushContext } from './model/push-context.js';
 import type { MeshConfig } from './model/mesh-config.js';
@@ -79,6 +80,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ads.push(first, { full: true, reasons: new Set(['config']), configsUpdated: new Set(), workloadsUpdated: new Set() });
       const server = ads;
       pushes.subscribe((push, request) => server.push(push, request));
+      mountDebug((prefix, handler) => api.mount(prefix, handler), { ads, store, pushes });
     }
     const endpoints = { pid: process.pid, api: api.url, ...(xdsPort !== undefined ? { xds: `${options.host ?? '127.0.0.1'}:${xdsPort}` } : {}) };
     await writeFileAtomic(file, `${JSON.stringify(endpoints, null, 2)}\n`);
