@@ -16,9 +16,11 @@ export interface ProxyResources {
   routes?: unknown[];
   clusters?: unknown[];
   endpoints?: unknown[];
+  secrets?: unknown[];
 }
 
 const KINDS: [keyof ProxyResources, ResourceKind][] = [
+  ['secrets', 'secret'],
   ['clusters', 'cluster'],
   ['endpoints', 'endpoint'],
   ['routes', 'route'],

@@ -78,7 +78,7 @@ test('a resource that cannot be honoured is NACKed with its field path; the last
   assert.match(dump.body, /"name": "v1"/);
 });
 
-test('a listener the proxy cannot serve is NACKed while the valid listeners in the same push apply', async () => {
+test('a listener that cannot be served is NACKed while the valid listeners in the same push apply', async () => {
   const tls = {
     ...httpListener('0.0.0.0_8443', 0, hcm({ rds: '8080' })),
     filter_chains: [
@@ -91,7 +91,7 @@ test('a listener the proxy cannot serve is NACKed while the valid listeners in t
   const nonce = ads.push(TYPE_URL.LISTENER, 'l2', [httpListener('0.0.0.0_8080', 0, hcm({ rds: '8080' })), httpListener('extra', 0, hcm({ rds: '8080' })), tls]);
   const nack = await ads.waitFor((r) => r.response_nonce === nonce);
   assert.equal(nack.version_info, 'l1');
-  assert.match(nack.error_detail!.message, /^Listener 0\.0\.0\.0_8443: filter_chains\[0\]\.transport_socket: transport socket envoy\.extensions\.transport_sockets\.tls\.v3\.DownstreamTlsContext is not supported/);
+  assert.match(nack.error_detail!.message, /^Listener 0\.0\.0\.0_8443: filter_chains\[0\]\.transport_socket\.typed_config\.common_tls_context: a downstream TLS context needs a certificate/);
   const extra = proxy.listenerAddress('extra');
   assert.ok(extra, 'the valid new listener was bound');
   assert.equal((await httpGet(extra.port, '/', { headers: { host: 'reviews' } })).status, 200);

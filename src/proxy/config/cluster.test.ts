@@ -45,14 +45,14 @@ test('cluster errors name the field that cannot be honoured', () => {
     health_checks: [{}],
     maglev_lb_config: { table_size: 100 },
     circuit_breakers: { thresholds: [{ retry_budget: { budget_percent: { value: 20 } } }] },
-    transport_socket: { name: 'tls', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext' } },
+    transport_socket: { name: 'alts', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.alts.v3.Alts' } },
   });
   assert.deepEqual(errors, [
     'health_checks: is not supported by the Skiff proxy',
     'lb_policy: an ORIGINAL_DST cluster requires lb_policy CLUSTER_PROVIDED',
     'maglev_lb_config.table_size: must be a prime number, got 100',
     'circuit_breakers.thresholds[0].retry_budget: retry budgets are not supported by the Skiff proxy; use max_retries',
-    'transport_socket: transport socket envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext is not supported by the Skiff proxy (plaintext only; TLS is not implemented yet)',
+    'transport_socket.typed_config: transport socket envoy.extensions.transport_sockets.alts.v3.Alts is not supported here; expected envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer or envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
   ]);
 });
 

@@ -6,6 +6,7 @@ import { compileOutlierDetection, type OutlierDetectionConfig } from './outlier-
 import { percent } from './percent.js';
 import { anyTypeName, ErrorSink, isObject, MessageReader } from './reader.js';
 import { compileUpstreamProtocol, type UpstreamProtocolOptions } from './upstream-protocol.js';
+import { compileTransportSocket, PLAINTEXT, type TransportSocket } from './tls-context.js';
 
 export type ClusterType = 'STATIC' | 'STRICT_DNS' | 'LOGICAL_DNS' | 'EDS' | 'ORIGINAL_DST';
 const CLUSTER_TYPES = ['STATIC', 'STRICT_DNS', 'LOGICAL_DNS', 'EDS', 'ORIGINAL_DST'] as const;
@@ -47,6 +48,16 @@ export interface Cluster {
   readonly dnsRefreshRateMs: number;
   readonly cleanupIntervalMs: number;
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** transport_socket: plaintext unless set. */
+  readonly transportSocket: TransportSocket;
+  /** transport_socket_matches, chosen per endpoint by its envoy.transport_socket_match metadata. */
+  readonly transportSocketMatches: readonly TransportSocketMatch[];
+}
+
+export interface TransportSocketMatch {
+  readonly name: string;
+  readonly match: Readonly<Record<string, unknown>>;
+  readonly socket: TransportSocket;
 }
 
 const CLUSTER_SPEC = {
@@ -77,7 +88,6 @@ const CLUSTER_SPEC = {
   },
 };
 
-const RAW_BUFFER = 'envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer';
 const POLICY_TYPES: Record<string, LbPolicy> = {
   'envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin': 'ROUND_ROBIN',
   'envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest': 'LEAST_REQUEST',
@@ -125,7 +135,15 @@ export function compileCluster(value: unknown, path: string, sink: ErrorSink): C
   const lb = compileLoadBalancer(r, type, sink);
   const circuitBreakers = compileCircuitBreakers(r);
   const outlierDetection = r.has('outlier_detection') ? compileOutlierDetection(r.raw('outlier_detection'), r.at('outlier_detection'), sink) : undefined;
-  compileTransportSockets(r);
+  const transportSocket = r.has('transport_socket') ? compileTransportSocket(r.raw('transport_socket'), r.at('transport_socket'), sink, 'upstream') : PLAINTEXT;
+  const transportSocketMatches: TransportSocketMatch[] = [];
+  for (const m of r.list('transport_socket_matches')) {
+    const mr = MessageReader.of(m.value, m.path, sink, { fields: ['name', 'match', 'transport_socket'] });
+    if (!mr) continue;
+    const socket = compileTransportSocket(mr.raw('transport_socket'), mr.at('transport_socket'), sink, 'upstream');
+    const match = mr.raw('match');
+    if (socket) transportSocketMatches.push({ name: mr.string('name') ?? '', match: isObject(match) ? match : {}, socket });
+  }
   const protocol = compileUpstreamProtocol(r, sink);
   const od = r.message('original_dst_lb_config', {
     fields: ['use_http_header', 'http_header_name'],
@@ -150,6 +168,8 @@ export function compileCluster(value: unknown, path: string, sink: ErrorSink): C
     dnsRefreshRateMs: r.durationMs('dns_refresh_rate') ?? 5000,
     cleanupIntervalMs: r.durationMs('cleanup_interval') ?? 5000,
     metadata: isObject(metadata) ? metadata : undefined,
+    transportSocket: transportSocket ?? PLAINTEXT,
+    transportSocketMatches,
   };
 }
 
@@ -256,22 +276,22 @@ function compileCircuitBreakers(r: MessageReader): CircuitBreakerThresholds {
   return defaults;
 }
 
-function compileTransportSockets(r: MessageReader): void {
-  const check = (value: unknown, path: string) => {
-    if (!isObject(value)) return;
-    const typed = value.typed_config ?? value.typedConfig;
-    const t = anyTypeName(typed);
-    if (t !== undefined && t !== RAW_BUFFER) r.sink.add(path, `transport socket ${t} is not supported by the Skiff proxy (plaintext only; TLS is not implemented yet)`);
-  };
-  if (r.has('transport_socket')) check(r.raw('transport_socket'), r.at('transport_socket'));
-  for (const m of r.list('transport_socket_matches')) {
-    const entry = m.value;
-    if (isObject(entry)) check(entry.transport_socket ?? entry.transportSocket, `${m.path}.transport_socket`);
-  }
-}
-
 function isPrime(n: number): boolean {
   if (n < 2) return false;
   for (let i = 2; i * i <= n; i++) if (n % i === 0) return false;
   return true;
+}
+
+/**
+ * The transport socket for an endpoint: the first transport_socket_matches entry whose `match`
+ * fields all equal the endpoint's `envoy.transport_socket_match` metadata, else transport_socket.
+ */
+export function transportSocketFor(cluster: Cluster, endpointMetadata: Readonly<Record<string, unknown>> | undefined): TransportSocket {
+  if (cluster.transportSocketMatches.length === 0) return cluster.transportSocket;
+  const fm = endpointMetadata && isObject(endpointMetadata.filter_metadata) ? endpointMetadata.filter_metadata : undefined;
+  const labels = fm && isObject(fm['envoy.transport_socket_match']) ? (fm['envoy.transport_socket_match'] as Record<string, unknown>) : {};
+  for (const m of cluster.transportSocketMatches) {
+    if (Object.entries(m.match).every(([k, v]) => labels[k] === v)) return m.socket;
+  }
+  return cluster.transportSocket;
 }

@@ -1,6 +1,5 @@
 // The control plane's golden Bookinfo output (test/golden) compiled by the proxy: every resource
-// must compile, except the mTLS transport sockets, which the proxy does not implement yet and
-// rejects with an error naming the field. When TLS lands, this list of expected errors shrinks.
+// must compile (mTLS transport sockets and SDS names included), or the proxy would NACK it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,11 +21,10 @@ function repoRoot(): string {
 
 for (const name of ['sidecar-productpage', 'ingress-gateway']) {
   const file = join(repoRoot(), 'test', 'golden', `${name}.golden.json`);
-  test(`golden ${name}: everything but TLS transport sockets compiles`, { skip: !existsSync(file) && 'golden file not present' }, () => {
+  test(`golden ${name}: every resource compiles`, { skip: !existsSync(file) && 'golden file not present' }, () => {
     const resources = JSON.parse(readFileSync(file, 'utf8'));
     const { snapshot, errors } = buildSnapshot(EMPTY_SNAPSHOT, resources, '1');
-    const nonTls = errors.filter((e) => !/transport socket envoy\.extensions\.transport_sockets\.tls\.v3\.(Up|Down)streamTlsContext is not supported/.test(e));
-    assert.deepEqual(nonTls, []);
+    assert.deepEqual(errors, []);
     assert.ok(snapshot.routes.size > 0 && snapshot.listeners.size > 0);
   });
 }

@@ -6,6 +6,7 @@ import { compileHttpConnectionManager, HCM_TYPE, type HttpConnectionManagerConfi
 import { compileAccessLogs, type AccessLogConfig } from './access-log.js';
 import { anyTypeName, ErrorSink, MessageReader } from './reader.js';
 import { compileCidr, type Cidr } from './cidr.js';
+import { compileTransportSocket, PLAINTEXT, type TransportSocket } from './tls-context.js';
 
 const TCP_PROXY_TYPE = 'envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy';
 
@@ -38,6 +39,8 @@ export interface FilterChain {
   readonly name: string;
   readonly match: FilterChainMatch;
   readonly filter: NetworkFilter;
+  /** TLS termination for the chain's connections, or plaintext. */
+  readonly transportSocket: TransportSocket;
 }
 
 export interface Listener {
@@ -51,6 +54,8 @@ export interface Listener {
   readonly defaultFilterChain?: FilterChain;
   /** The listener has an http_inspector: chains may match on application_protocols. */
   readonly httpInspector: boolean;
+  /** The listener has a tls_inspector: chains may match on transport protocol, SNI and ALPN. */
+  readonly tlsInspector: boolean;
   readonly listenerFiltersTimeoutMs: number;
   readonly continueOnListenerFiltersTimeout: boolean;
   /** Listener access logs: written for connections no filter chain accepts. */
@@ -102,14 +107,15 @@ export function compileListener(value: unknown, path: string, sink: ErrorSink): 
   if (!r.has('address')) r.error('address', 'is required');
 
   let httpInspector = false;
+  let tlsInspector = false;
   for (const f of r.list('listener_filters')) {
     const fr = MessageReader.of(f.value, f.path, sink, { fields: ['name', 'typed_config', 'filter_disabled', 'config_discovery'] });
     if (!fr) continue;
     const type = anyTypeName(fr.raw('typed_config'));
     const kind = type ? LISTENER_FILTERS[type] : undefined;
     if (!kind) fr.error('typed_config', `listener filter ${type ?? fr.string('name') ?? '(unnamed)'} is not supported by the Skiff proxy`);
-    // tls_inspector finds TLS ClientHellos; plaintext connections simply report raw_buffer.
     if (kind === 'http_inspector') httpInspector = true;
+    if (kind === 'tls_inspector') tlsInspector = true;
   }
 
   const filterChains: FilterChain[] = [];
@@ -129,6 +135,7 @@ export function compileListener(value: unknown, path: string, sink: ErrorSink): 
     filterChains,
     defaultFilterChain,
     httpInspector,
+    tlsInspector,
     listenerFiltersTimeoutMs: r.durationMs('listener_filters_timeout') ?? 15_000,
     continueOnListenerFiltersTimeout: r.bool('continue_on_listener_filters_timeout', false),
     accessLogs,
@@ -150,12 +157,7 @@ function compileFilterChain(value: unknown, path: string, sink: ErrorSink): Filt
   const r = MessageReader.of(value, path, sink, FILTER_CHAIN_SPEC);
   if (!r) return undefined;
   const before = sink.count;
-  if (r.has('transport_socket')) {
-    const t = anyTypeName((r.raw('transport_socket') as Record<string, unknown>)?.typed_config);
-    if (t !== 'envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer') {
-      r.error('transport_socket', `transport socket ${t ?? '(unknown)'} is not supported by the Skiff proxy (plaintext only; TLS is not implemented yet)`);
-    }
-  }
+  const transportSocket = r.has('transport_socket') ? compileTransportSocket(r.raw('transport_socket'), r.at('transport_socket'), sink, 'downstream') : PLAINTEXT;
   const m = r.message('filter_chain_match', MATCH_SPEC);
   let match: FilterChainMatch = { prefixRanges: [], serverNames: [], applicationProtocols: [], sourcePrefixRanges: [], sourcePorts: [] };
   if (m) {
@@ -193,8 +195,8 @@ function compileFilterChain(value: unknown, path: string, sink: ErrorSink): Filt
     }
   }
   if (filters.length === 0) r.error('filters', 'a filter chain needs a terminal network filter (http_connection_manager or tcp_proxy)');
-  if (sink.count > before || !network) return undefined;
-  return { name: r.string('name') ?? '', match, filter: network };
+  if (sink.count > before || !network || !transportSocket) return undefined;
+  return { name: r.string('name') ?? '', match, filter: network, transportSocket };
 }
 
 const TCP_PROXY_SPEC = {

@@ -7,14 +7,16 @@ import { compileListener, type Listener } from './listener.js';
 import { compileLoadAssignment, type LoadAssignment } from './load-assignment.js';
 import { ErrorSink, isObject, type FieldError } from './reader.js';
 import { compileRouteConfiguration, type RouteConfiguration } from './route-configuration.js';
+import { compileSecret, type Secret } from './secret.js';
 
-export type ResourceKind = 'listener' | 'route' | 'cluster' | 'endpoint';
+export type ResourceKind = 'listener' | 'route' | 'cluster' | 'endpoint' | 'secret';
 
 export interface ResourceTypes {
   listener: Listener;
   route: RouteConfiguration;
   cluster: Cluster;
   endpoint: LoadAssignment;
+  secret: Secret;
 }
 
 export const KIND_TYPE_URL: Record<ResourceKind, string> = {
@@ -22,6 +24,7 @@ export const KIND_TYPE_URL: Record<ResourceKind, string> = {
   route: TYPE_URL.ROUTE_CONFIGURATION,
   cluster: TYPE_URL.CLUSTER,
   endpoint: TYPE_URL.CLUSTER_LOAD_ASSIGNMENT,
+  secret: TYPE_URL.SECRET,
 };
 
 export const TYPE_URL_KIND: Record<string, ResourceKind> = Object.fromEntries(
@@ -56,6 +59,9 @@ export function compileResource<K extends ResourceKind>(kind: K, raw: unknown): 
     case 'endpoint':
       value = compileLoadAssignment(raw, '', sink);
       break;
+    case 'secret':
+      value = compileSecret(raw, '', sink);
+      break;
   }
   if (sink.count > 0 || value === undefined) {
     const errors = sink.errors.length > 0 ? sink.errors : [{ path: '', message: 'could not be compiled' }];
@@ -69,6 +75,7 @@ const KIND_LABEL: Record<ResourceKind, string> = {
   route: 'RouteConfiguration',
   cluster: 'Cluster',
   endpoint: 'ClusterLoadAssignment',
+  secret: 'Secret',
 };
 
 /** `Cluster outbound|9080||reviews: lb_policy: expected one of ...` — one line per error. */

@@ -22,6 +22,8 @@ export interface ProxySnapshot {
   readonly routes: ResourceMap<'route'>;
   readonly clusters: ResourceMap<'cluster'>;
   readonly endpoints: ResourceMap<'endpoint'>;
+  /** SDS secrets (certificates, trust) by name. */
+  readonly secrets: ResourceMap<'secret'>;
   /** The version last accepted per kind ('' before any). */
   readonly versions: Readonly<Record<ResourceKind, string>>;
 }
@@ -34,21 +36,23 @@ export const EMPTY_SNAPSHOT: ProxySnapshot = {
   routes: new Map(),
   clusters: new Map(),
   endpoints: new Map(),
-  versions: { listener: '', route: '', cluster: '', endpoint: '' },
+  secrets: new Map(),
+  versions: { listener: '', route: '', cluster: '', endpoint: '', secret: '' },
 };
 
-const FIELD: Record<ResourceKind, 'listeners' | 'routes' | 'clusters' | 'endpoints'> = {
+export const SNAPSHOT_FIELD: Record<ResourceKind, 'listeners' | 'routes' | 'clusters' | 'endpoints' | 'secrets'> = {
   listener: 'listeners',
   route: 'routes',
   cluster: 'clusters',
   endpoint: 'endpoints',
+  secret: 'secrets',
 };
 
 /** A new snapshot with one kind's resources replaced. */
 export function withResources<K extends ResourceKind>(base: ProxySnapshot, kind: K, entries: ResourceMap<K>, version: string): ProxySnapshot {
   return {
     ...base,
-    [FIELD[kind]]: entries,
+    [SNAPSHOT_FIELD[kind]]: entries,
     generation: ++generation,
     versions: { ...base.versions, [kind]: version },
   };

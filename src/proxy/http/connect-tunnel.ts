@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import { findRoute, findVirtualHost } from '../config/route-configuration.js';
 import { sniff, type SniffResult } from '../listener/protocol-sniffer.js';
 import { selectFilterChain } from '../listener/filter-chain-match.js';
+import { acceptOnChain } from '../listener/chain-dispatch.js';
 import type { HttpConnectionManager } from './connection-manager.js';
 import type { OriginalDestination } from './stream.js';
 
@@ -60,9 +61,8 @@ function tunnelTcp(hcm: HttpConnectionManager, socket: Duplex, dest: OriginalDes
       transportProtocol: sniffed.transportProtocol,
       applicationProtocols: sniffed.applicationProtocols,
     });
-    const rt = chain && outbound.chainRuntime(chain);
-    if (rt?.kind === 'tcp') {
-      rt.tcp.handle(socket, dest);
+    if (chain && chain.filter.kind === 'tcp') {
+      acceptOnChain(outbound, chain, socket, dest, sniffed);
       return;
     }
   }

@@ -11,6 +11,7 @@ import type { OriginalDestination } from '../http/stream.js';
 import { needsSniffing, selectFilterChain, type ConnectionInfo } from './filter-chain-match.js';
 import type { ListenerRuntime } from './listener-runtime.js';
 import { sniff } from './protocol-sniffer.js';
+import { acceptOnChain } from './chain-dispatch.js';
 
 export interface OutboundDispatch {
   /** The outbound listener for a destination, else the explicit proxy's own listener. */
@@ -122,8 +123,6 @@ export class ExplicitProxy {
       socket.destroy();
       return;
     }
-    const rt = runtime.chainRuntime(chain);
-    if (rt.kind === 'http') rt.hcm.acceptConnection(socket, dest, sniffedInfo(info));
-    else rt.tcp.handle(socket, dest);
+    acceptOnChain(runtime, chain, socket, dest, sniffedInfo(info));
   }
 }

@@ -62,5 +62,6 @@ export function selectFilterChain(listener: Listener, info: ConnectionInfo): Fil
 
 /** Whether choosing a chain needs the first bytes of the connection (protocol sniffing). */
 export function needsSniffing(listener: Listener): boolean {
-  return listener.httpInspector && listener.filterChains.some((c) => c.match.applicationProtocols.length > 0 || c.match.transportProtocol !== undefined);
+  if (!listener.httpInspector && !listener.tlsInspector) return false;
+  return listener.filterChains.some((c) => c.match.applicationProtocols.length > 0 || c.match.transportProtocol !== undefined || c.match.serverNames.length > 0);
 }

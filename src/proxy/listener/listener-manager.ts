@@ -11,6 +11,7 @@ import type { Stat } from '../telemetry/stats.js';
 import { ExplicitProxy, type OutboundDispatch } from './explicit-proxy.js';
 import { needsSniffing, selectFilterChain } from './filter-chain-match.js';
 import { ListenerRuntime } from './listener-runtime.js';
+import { acceptOnChain } from './chain-dispatch.js';
 import { sniff, type SniffResult } from './protocol-sniffer.js';
 import { TcpSessionInfo } from '../telemetry/tcp-session-info.js';
 import { ResponseFlag } from '../telemetry/response-flags.js';
@@ -160,9 +161,7 @@ export class ListenerManager implements OutboundDispatch {
       socket.destroy();
       return;
     }
-    const rt = runtime.chainRuntime(chain);
-    if (rt.kind === 'http') rt.hcm.acceptConnection(socket, undefined, sniffed);
-    else rt.tcp.handle(socket, undefined);
+    acceptOnChain(runtime, chain, socket, undefined, sniffed);
   }
 
   /** OutboundDispatch: the bind_to_port:false listener for a destination, else the explicit proxy's. */

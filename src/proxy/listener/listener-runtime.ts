@@ -9,13 +9,23 @@ import { ErrorSink } from '../config/reader.js';
 import { HttpConnectionManager } from '../http/connection-manager.js';
 import type { ProxyContext } from '../http/proxy-context.js';
 import { TcpProxy } from './tcp-proxy.js';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import type { ProxySnapshot } from '../config/snapshot.js';
+import { resolveTls, type ResolvedTls } from '../tls/tls-options.js';
 
 export type ChainRuntime =
   | { readonly kind: 'http'; readonly hcm: HttpConnectionManager }
   | { readonly kind: 'tcp'; readonly tcp: TcpProxy; readonly chain: FilterChain };
 
+interface CachedContext {
+  readonly secrets: ProxySnapshot['secrets'];
+  readonly context: SecureContext;
+  readonly resolved: ResolvedTls;
+}
+
 export class ListenerRuntime {
   private readonly runtimes = new Map<FilterChain, ChainRuntime>();
+  private readonly secureContexts = new Map<FilterChain, CachedContext>();
   /** HTTP requests that an explicit proxy must send through a TCP chain (e.g. PassthroughCluster). */
   private readonly httpOverTcp = new Map<FilterChain, HttpConnectionManager>();
 
@@ -87,6 +97,23 @@ export class ListenerRuntime {
     hcm = new HttpConnectionManager(config, this.proxy, this.listener.trafficDirection);
     this.httpOverTcp.set(chain, hcm);
     return hcm;
+  }
+
+  /**
+   * The TLS context of a chain with a DownstreamTlsContext, built once per set of SDS secrets;
+   * undefined while a secret it names has not arrived.
+   */
+  secureContextFor(chain: FilterChain): { context: SecureContext; resolved: ResolvedTls } | undefined {
+    if (chain.transportSocket.kind !== 'tls') return undefined;
+    const secrets = this.proxy.current.secrets;
+    const cached = this.secureContexts.get(chain);
+    if (cached && cached.secrets === secrets) return cached;
+    const resolved = resolveTls(chain.transportSocket.tls, secrets);
+    if (resolved.missingSecret || !resolved.cert || !resolved.key) return undefined;
+    const context = createSecureContext({ cert: resolved.cert, key: resolved.key, ca: resolved.ca, minVersion: resolved.minVersion, maxVersion: resolved.maxVersion });
+    const entry = { secrets, context, resolved };
+    this.secureContexts.set(chain, entry);
+    return entry;
   }
 
   connectionManagers(): HttpConnectionManager[] {

@@ -2,17 +2,23 @@
 // protocol (tls or raw_buffer) and, for plaintext, the HTTP version (http/1.1, http/1.0, h2c).
 
 import type { Socket } from 'node:net';
+import { parseClientHello } from './client-hello.js';
 
 export interface SniffResult {
   transportProtocol: 'tls' | 'raw_buffer';
   applicationProtocols: string[];
+  /** SNI from a TLS ClientHello. */
+  serverName?: string;
 }
 
 const H2_PREFACE = 'PRI * HTTP/2.0';
 const HTTP1_RE = /^[A-Z]+ \S+ HTTP\/1\.([01])\r?\n/;
 
 export function classifyFirstBytes(chunk: Buffer): SniffResult {
-  if (chunk[0] === 0x16) return { transportProtocol: 'tls', applicationProtocols: [] };
+  if (chunk[0] === 0x16) {
+    const hello = parseClientHello(chunk);
+    return { transportProtocol: 'tls', applicationProtocols: hello?.alpn ?? [], serverName: hello?.serverName };
+  }
   const head = chunk.subarray(0, 2048).toString('latin1');
   if (head.startsWith(H2_PREFACE)) return { transportProtocol: 'raw_buffer', applicationProtocols: ['h2c'] };
   const line = head.slice(0, head.indexOf('\n') + 1);

@@ -22,6 +22,7 @@ const CONNECT_FAILURE_CODES = new Set([
 export function classifyFailure(err: Error, started: boolean): AttemptFailure {
   const code = (err as { code?: string }).code;
   if (code !== undefined && CONNECT_FAILURE_CODES.has(code)) return 'connect-failure';
+  if ((err as { tlsHandshake?: boolean }).tlsHandshake) return 'connect-failure';
   if (!started && code === 'ECONNRESET') return 'connect-failure';
   if (code === 'ERR_HTTP2_STREAM_ERROR' && /REFUSED_STREAM/.test(err.message)) return 'refused-stream';
   return 'reset';

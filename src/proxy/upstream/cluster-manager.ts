@@ -36,6 +36,7 @@ export class ClusterManager {
       const existing = this.clusters.get(name);
       if (!existing) {
         const cluster = new UpstreamCluster(config, this.store);
+        cluster.setSecrets(snapshot.secrets);
         if (assignment) cluster.setLoadAssignment(assignment);
         this.clusters.set(name, { cluster, config, assignment });
         continue;
@@ -49,6 +50,7 @@ export class ClusterManager {
         existing.assignment = assignment;
       }
     }
+    for (const applied of this.clusters.values()) applied.cluster.setSecrets(snapshot.secrets);
     for (const [name, applied] of this.clusters) {
       if (!seen.has(name)) {
         applied.cluster.close();

@@ -7,17 +7,21 @@ import type { Cluster } from '../config/cluster.js';
 import type { Host } from './host.js';
 import type { ClusterStats } from './cluster-stats.js';
 import type { ClusterResources } from './circuit-breaker.js';
+import { tlsConnector } from '../tls/upstream-connector.js';
+import type { ResolvedTls } from '../tls/tls-options.js';
 
 /** A connection count the pool may open for one host. */
 function poolSize(maxConnections: number): number | null {
   return maxConnections >= 1_000_000 ? null : Math.max(1, maxConnections);
 }
 
-export function createDispatcher(host: Host, cluster: Cluster, stats: ClusterStats, resources: ClusterResources, http2: boolean): Dispatcher {
+export function createDispatcher(host: Host, cluster: Cluster, stats: ClusterStats, resources: ClusterResources, http2: boolean, tls: ResolvedTls | undefined): Dispatcher {
   const origin = `http://${host.key}`;
   const idle = cluster.protocol.idleTimeoutMs > 0 ? cluster.protocol.idleTimeoutMs : 3_600_000;
+  const connectTimeout = cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : 5000;
   const common = {
-    connectTimeout: cluster.connectTimeoutMs > 0 ? cluster.connectTimeoutMs : 5000,
+    connectTimeout,
+    ...(tls ? { connect: tlsConnector(tls, connectTimeout) } : {}),
     headersTimeout: 0,
     bodyTimeout: 0,
     keepAliveTimeout: idle,

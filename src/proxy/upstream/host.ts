@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import type { Endpoint, HealthStatus, Locality } from '../config/load-assignment.js';
 import type { LbHost } from './lb/load-balancer.js';
 import { formatHostPort } from '../config/address.js';
+import { PLAINTEXT, type TransportSocket } from '../config/tls-context.js';
 
 export class Host implements LbHost {
   readonly key: string;
@@ -24,6 +25,8 @@ export class Host implements LbHost {
   dispatcher: Dispatcher | undefined;
   /** HTTP/2 (h2c) client, for clusters that speak HTTP/2 or follow an HTTP/2 downstream. */
   h2Dispatcher: Dispatcher | undefined;
+  /** Plaintext or TLS, from the cluster's transport socket (matches) for this endpoint. */
+  transportSocket: TransportSocket = PLAINTEXT;
 
   // Outlier detection state.
   ejected = false;

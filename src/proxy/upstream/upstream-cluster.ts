@@ -5,7 +5,9 @@
 // healthy share is under the panic threshold balances over all its hosts.
 
 import type { Dispatcher } from 'undici';
-import type { Cluster } from '../config/cluster.js';
+import { transportSocketFor, type Cluster } from '../config/cluster.js';
+import type { ResourceMap } from '../config/snapshot.js';
+import { resolveTls } from '../tls/tls-options.js';
 import type { Endpoint, LoadAssignment } from '../config/load-assignment.js';
 import type { StatsStore } from '../telemetry/stats.js';
 import { ClusterResources } from './circuit-breaker.js';
@@ -44,6 +46,7 @@ export class UpstreamCluster {
   private levelLoads: readonly number[] = EMPTY_LEVEL_LOADS;
   private overprovisioningFactor = 1.4;
   private dnsTimer: NodeJS.Timeout | undefined;
+  private secrets: ResourceMap<'secret'> = new Map();
   private cleanupTimer: NodeJS.Timeout | undefined;
   readonly resources: ClusterResources;
   readonly stats: ClusterStats;
@@ -121,6 +124,12 @@ export class UpstreamCluster {
         h = new Host(e.address, e.port, e);
         this.byKey.set(h.key, h);
       }
+      const socket = transportSocketFor(this.config, e.metadata);
+      if (socket !== h.transportSocket) {
+        // Plaintext and TLS connections to a host are not interchangeable.
+        if (h.dispatcher || h.h2Dispatcher) this.retireDispatcher(h);
+        h.transportSocket = socket;
+      }
       if (!seen.has(h.key)) next.push(h);
       seen.add(h.key);
     }
@@ -162,6 +171,7 @@ export class UpstreamCluster {
     let h = this.byKey.get(probe.key);
     if (!h) {
       h = probe;
+      h.transportSocket = this.config.transportSocket;
       this.byKey.set(h.key, h);
       this.hostList = [...this.hostList, h];
       this.stats.membershipTotal.value = this.hostList.length;
@@ -286,8 +296,17 @@ export class UpstreamCluster {
   dispatcherFor(host: Host, downstreamHttp2 = false): Dispatcher {
     const p = this.config.protocol.protocol;
     const http2 = p === 'http2' || (p === 'downstream' && downstreamHttp2);
-    if (http2) return (host.h2Dispatcher ??= createDispatcher(host, this.config, this.stats, this.resources, true));
-    return (host.dispatcher ??= createDispatcher(host, this.config, this.stats, this.resources, false));
+    const ts = host.transportSocket;
+    const tls = ts.kind === 'tls' ? resolveTls(ts.tls, this.secrets) : undefined;
+    if (http2) return (host.h2Dispatcher ??= createDispatcher(host, this.config, this.stats, this.resources, true, tls));
+    return (host.dispatcher ??= createDispatcher(host, this.config, this.stats, this.resources, false, tls));
+  }
+
+  /** SDS secrets changed: TLS pools are rebuilt with the new certificates on next use. */
+  setSecrets(secrets: ResourceMap<'secret'>): void {
+    if (secrets === this.secrets) return;
+    this.secrets = secrets;
+    for (const h of this.byKey.values()) if (h.transportSocket.kind === 'tls') this.retireDispatcher(h);
   }
 
   /** Lets in-flight requests finish on the old pool, then closes it. */

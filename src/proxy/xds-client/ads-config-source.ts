@@ -31,6 +31,7 @@ const STAT_PREFIX: Record<ResourceKind, string> = {
   listener: 'listener_manager.lds',
   route: 'rds',
   endpoint: 'cluster_manager.eds',
+  secret: 'sds',
 };
 
 export interface AdsStatus {
@@ -182,9 +183,9 @@ export class AdsConfigSource implements ProxyConfigSource {
       let snapshot = outcome.snapshot;
       const deps = dependentNames(snapshot);
       if (kind === 'listener' || kind === 'cluster') {
-        // Keep only RDS/EDS resources the current listeners and clusters still use.
-        const depKind = kind === 'listener' ? 'route' : 'endpoint';
-        snapshot = pruneUnsubscribed(snapshot, depKind, deps[depKind]);
+        // Keep only RDS/EDS/SDS resources the current listeners and clusters still use.
+        snapshot = pruneUnsubscribed(snapshot, kind === 'listener' ? 'route' : 'endpoint', deps[kind === 'listener' ? 'route' : 'endpoint']);
+        snapshot = pruneUnsubscribed(snapshot, 'secret', deps.secret);
       }
       this.snapshot = snapshot;
       await this.apply?.(snapshot);
@@ -206,10 +207,11 @@ export class AdsConfigSource implements ProxyConfigSource {
       const deps = dependentNames(this.snapshot);
       if (kind === 'listener') this.resubscribe('route', deps.route);
       if (kind === 'cluster') this.resubscribe('endpoint', deps.endpoint);
+      if (kind === 'listener' || kind === 'cluster') this.resubscribe('secret', deps.secret);
     }
   }
 
-  private resubscribe(kind: 'route' | 'endpoint', names: string[]): void {
+  private resubscribe(kind: 'route' | 'endpoint' | 'secret', names: string[]): void {
     const state = this.states[kind];
     if (state.requested && sameList(state.names, names)) return;
     if (!state.requested && names.length === 0) return;

@@ -62,7 +62,7 @@ test('listeners and clusters decide the RDS and EDS subscriptions; unused ones a
   assert.ok(s.ack);
   s = processResponse(s.snapshot, response(TYPE_URL.LISTENER, '1', [httpListener('l', 0, hcm({ rds: 'r9080' }))]), states);
   assert.ok(s.ack);
-  assert.deepEqual(dependentNames(s.snapshot), { route: ['r9080'], endpoint: ['e1'] });
+  assert.deepEqual(dependentNames(s.snapshot), { route: ['r9080'], endpoint: ['e1'], secret: [] });
   const withEds = processResponse(s.snapshot, response(TYPE_URL.CLUSTER_LOAD_ASSIGNMENT, '1', [loadAssignment('e1', [1]), loadAssignment('old', [2])]), states);
   assert.ok(withEds.ack);
   assert.deepEqual([...pruneUnsubscribed(withEds.snapshot, 'endpoint', ['e1']).endpoints.keys()], ['e1']);

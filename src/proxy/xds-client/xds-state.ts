@@ -5,7 +5,8 @@
 import type { DiscoveryResponse } from '../../xds/discovery.js';
 import { unpackAny } from '../../xds/codec.js';
 import { compileResource, formatResourceErrors, TYPE_URL_KIND, KIND_TYPE_URL, type ResourceKind, resourceName } from '../config/resources.js';
-import { withResources, type ProxySnapshot, type ResourceEntry, type ResourceMap } from '../config/snapshot.js';
+import { SNAPSHOT_FIELD, withResources, type ProxySnapshot, type ResourceEntry, type ResourceMap } from '../config/snapshot.js';
+import { secretNames } from '../config/tls-context.js';
 
 export interface TypeState {
   /** Last accepted version_info ('' before any). */
@@ -34,11 +35,11 @@ export type ResponseOutcome =
     };
 
 /** Order in which subscriptions are first sent: clusters before listeners, as Envoy does. */
-export const SUBSCRIPTION_ORDER: readonly ResourceKind[] = ['cluster', 'listener', 'endpoint', 'route'];
+export const SUBSCRIPTION_ORDER: readonly ResourceKind[] = ['cluster', 'listener', 'endpoint', 'route', 'secret'];
 
 export function initialTypeStates(): Record<ResourceKind, TypeState> {
   const s = (): TypeState => ({ version: '', nonce: '', names: [], requested: false });
-  return { cluster: s(), listener: s(), endpoint: s(), route: s() };
+  return { cluster: s(), listener: s(), endpoint: s(), route: s(), secret: s() };
 }
 
 const WILDCARD: ReadonlySet<ResourceKind> = new Set(['listener', 'cluster']);
@@ -63,7 +64,7 @@ export function processResponse(current: ProxySnapshot, response: DiscoveryRespo
   const errors: string[] = [];
   const rejected: string[] = [];
   const now = new Date().toISOString();
-  const field = kind === 'listener' ? 'listeners' : kind === 'route' ? 'routes' : kind === 'cluster' ? 'clusters' : 'endpoints';
+  const field = SNAPSHOT_FIELD[kind];
   const previous = current[field] as ReadonlyMap<string, ResourceEntry<unknown>>;
   const next = new Map<string, ResourceEntry<unknown>>(isWildcard(kind) ? [] : previous);
   const seen = new Set<string>();
@@ -112,8 +113,10 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The RDS and EDS names a snapshot's listeners and clusters refer to. */
-export function dependentNames(s: ProxySnapshot): { route: string[]; endpoint: string[] } {
+export type DependentKind = 'route' | 'endpoint' | 'secret';
+
+/** The RDS, EDS and SDS names a snapshot's listeners and clusters refer to. */
+export function dependentNames(s: ProxySnapshot): Record<DependentKind, string[]> {
   const routes = new Set<string>();
   for (const entry of s.listeners.values()) {
     const l = entry.value;
@@ -122,13 +125,23 @@ export function dependentNames(s: ProxySnapshot): { route: string[]; endpoint: s
     }
   }
   const endpoints = new Set<string>();
-  for (const entry of s.clusters.values()) if (entry.value.type === 'EDS') endpoints.add(entry.value.edsServiceName);
-  return { route: [...routes].sort(), endpoint: [...endpoints].sort() };
+  const secrets = new Set<string>();
+  for (const entry of s.clusters.values()) {
+    const c = entry.value;
+    if (c.type === 'EDS') endpoints.add(c.edsServiceName);
+    for (const n of secretNames(c.transportSocket)) secrets.add(n);
+    for (const m of c.transportSocketMatches) for (const n of secretNames(m.socket)) secrets.add(n);
+  }
+  for (const entry of s.listeners.values()) {
+    const l = entry.value;
+    for (const chain of [...l.filterChains, ...(l.defaultFilterChain ? [l.defaultFilterChain] : [])]) for (const n of secretNames(chain.transportSocket)) secrets.add(n);
+  }
+  return { route: [...routes].sort(), endpoint: [...endpoints].sort(), secret: [...secrets].sort() };
 }
 
-/** Drops RDS/EDS resources nobody subscribes to any more. */
-export function pruneUnsubscribed(s: ProxySnapshot, kind: 'route' | 'endpoint', names: readonly string[]): ProxySnapshot {
-  const field = kind === 'route' ? 'routes' : 'endpoints';
+/** Drops RDS/EDS/SDS resources nobody subscribes to any more. */
+export function pruneUnsubscribed(s: ProxySnapshot, kind: DependentKind, names: readonly string[]): ProxySnapshot {
+  const field = SNAPSHOT_FIELD[kind];
   const map = s[field] as ReadonlyMap<string, ResourceEntry<unknown>>;
   const keep = new Set(names);
   if ([...map.keys()].every((k) => keep.has(k))) return s;
