@@ -27,6 +27,9 @@ import { registerExec } from './commands/exec.js';
 import { registerScale } from './commands/scale.js';
 import { registerRollout } from './commands/rollout.js';
 import { registerLoad } from './commands/load.js';
+import { registerProxyStatus } from './commands/proxy-status.js';
+import { registerProxyConfig } from './commands/proxy-config.js';
+import { registerXRoute } from './commands/x-route.js';
 
 export function buildProgram(io: CliIO, deps: CommandDeps): Command {
   const program = new Command('skiff')
@@ -63,6 +66,9 @@ export function buildProgram(io: CliIO, deps: CommandDeps): Command {
   registerScale(program, deps);
   registerRollout(program, deps);
   registerLoad(program, deps);
+  registerProxyStatus(program, deps);
+  registerProxyConfig(program, deps);
+  registerXRoute(program, deps);
   return program;
 }
 

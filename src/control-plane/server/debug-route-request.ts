@@ -37,6 +37,10 @@ export function parseRouteRequest(url: string, method: string | undefined, heade
   if (text === '') return { ok: false, error: 'a URL is required, e.g. http://reviews:9080/reviews/0' };
   // curl accepts a bare host: `reviews:9080/reviews/0` means http.
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `http://${text}`;
+  // WHATWG URLs read `http:///x` as host "x"; curl reads it as no host, and so does this.
+  if (/^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:[/?#]|$)/i.test(text)) {
+    return { ok: false, error: `URL "${url}" has no host; name the service, e.g. http://reviews:9080/` };
+  }
   let u: URL;
   try {
     u = new URL(text);
