@@ -72,6 +72,8 @@ export interface MeshHarness {
   sidecarLog(pod: Resource): Promise<string>;
   /** GET on a pod's sidecar admin server (`/stats/prometheus`, `/clusters`, …). */
   sidecarAdmin(pod: Resource, path: string): Promise<HttpResult>;
+  /** Listeners some proxy (sidecar or gateway) failed to bind, as `pod: name::address ERROR …`. */
+  listenerErrors(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,16 @@ export async function until<T>(what: string, fn: () => T | undefined | false | P
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Fails when a ready proxy could not bind one of its listeners. The runtime hands each pod ports
+ * it found free and released; another process can take one before the proxy binds it, and the
+ * pod still reports ready. Tests would then fail far from the cause, so it is named here.
+ */
+export async function assertListenersBound(h: MeshHarness): Promise<void> {
+  const errors = await h.listenerErrors();
+  if (errors.length > 0) throw new Error(`proxies report listeners they could not bind (runtime port allocation race, src/runtime/ports.ts):\n${errors.join('\n')}`);
 }
 
 export function runtimeStatus(pod: Resource): PodRuntimeStatus {
@@ -198,6 +210,14 @@ export async function startMeshHarness(opts: MeshHarnessOptions = {}): Promise<M
       if (!admin) throw new Error(`pod ${pod.metadata.name} has no sidecar admin port in its status`);
       return httpCall(admin, path);
     },
+    async listenerErrors() {
+      const all = [...pods('default'), ...pods('istio-system'), ...store.list(POD).filter((p) => !['default', 'istio-system'].includes(p.metadata.namespace ?? ''))];
+      const errors = await Promise.all(all.filter((p) => runtimeStatus(p).sidecar?.admin).map(async (p) => {
+        const r = await httpCall(runtimeStatus(p).sidecar!.admin, '/listeners').catch((e: Error) => ({ status: 0, body: `admin unreachable: ${e.message} ERROR` }));
+        return r.body.split('\n').filter((l) => l.includes(' ERROR ')).map((l) => `${p.metadata.namespace}/${p.metadata.name}: ${l}`);
+      }));
+      return errors.flat();
+    },
     async stop() {
       await mesh.stop();
       if (process.env.SKIFF_E2E_KEEP) process.stderr.write(`kept ${home}\n`);
@@ -212,6 +232,7 @@ export async function startMeshHarness(opts: MeshHarnessOptions = {}): Promise<M
       await waitReady(mesh, ['default', 'istio-system'], BOOKINFO_PODS + 1 + (opts.extraPods ?? 0), 180_000);
       // Ready pods and synced proxies: the first page may still race the gateway's first routes.
       await until('the product page through the gateway', async () => (await gatewayGet('/productpage').catch(() => undefined))?.status === 200, 30_000);
+      await assertListenersBound(harness);
     } else {
       await waitReady(mesh, ['istio-system'], 1, 120_000);
     }
