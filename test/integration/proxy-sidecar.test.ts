@@ -273,5 +273,5 @@ test('admin /listeners and /config_dump describe the sidecar', async () => {
   assert.deepEqual(names, ['0.0.0.0_3306', '0.0.0.0_9080', '127.0.0.1_15080', 'virtualInbound', 'virtualOutbound']);
   const dump = await httpGet(proxy.adminPort(), '/config_dump');
   const types = dump.json<{ configs: { '@type': string }[] }>().configs.map((c) => c['@type'].split('.').pop());
-  assert.deepEqual(types, ['BootstrapConfigDump', 'ClustersConfigDump', 'ListenersConfigDump', 'RoutesConfigDump']);
+  assert.deepEqual(types, ['BootstrapConfigDump', 'ClustersConfigDump', 'ListenersConfigDump', 'RoutesConfigDump', 'SecretsConfigDump']);
 });

@@ -33,6 +33,10 @@ export function configDump(server: ProxyServer, source: ProxyConfigSource, inclu
       dynamic_route_configs: [...s.routes.values()].map((e) => ({ version_info: e.version, route_config: e.raw, last_updated: e.lastUpdated })),
     },
   ];
+  configs.push({
+    '@type': `${ADMIN}SecretsConfigDump`,
+    dynamic_active_secrets: [...s.secrets.values()].map((e) => ({ name: e.name, version_info: e.version, last_updated: e.lastUpdated, secret: redact(e.raw) })),
+  });
   if (includeEds) {
     configs.push({
       '@type': `${ADMIN}EndpointsConfigDump`,
@@ -41,4 +45,16 @@ export function configDump(server: ProxyServer, source: ProxyConfigSource, inclu
   }
   const status = (source as { status?: () => unknown }).status?.();
   return status === undefined ? { configs } : { configs, xds_status: status };
+}
+
+/** Private keys never leave the proxy: Envoy prints them as "[redacted]" too. */
+function redact(secret: unknown): unknown {
+  if (!secret || typeof secret !== 'object') return secret;
+  const copy = JSON.parse(JSON.stringify(secret)) as Record<string, unknown>;
+  const cert = (copy.tls_certificate ?? copy.tlsCertificate) as Record<string, unknown> | undefined;
+  if (cert) {
+    if ('private_key' in cert) cert.private_key = { inline_string: '[redacted]' };
+    if ('privateKey' in cert) cert.privateKey = { inline_string: '[redacted]' };
+  }
+  return copy;
 }

@@ -3,6 +3,7 @@
 // once per distinct (direction, cluster, code, flags, peer) combination and cached, so a request does a
 // map lookup and a few increments.
 
+import type { TLSSocket } from 'node:tls';
 import type { HttpStream } from '../http/stream.js';
 import type { ProxyServer } from '../proxy.js';
 import { formatResponseFlags } from './response-flags.js';
@@ -55,6 +56,14 @@ function serviceOf(cluster: string | undefined): ServiceLabels {
 
 const UNKNOWN_PEER: PeerInfo = { workload: 'unknown', namespace: 'unknown', app: 'unknown', version: 'unknown', cluster: 'unknown', key: '' };
 
+/** Istio's connection_security_policy for an inbound request: mutual_tls when the client showed a certificate. */
+function securityPolicy(stream: HttpStream): string {
+  const socket = stream.req.socket as TLSSocket;
+  if (!socket.encrypted) return 'none';
+  const cert = socket.getPeerCertificate?.();
+  return cert && Object.keys(cert).length > 0 ? 'mutual_tls' : 'none';
+}
+
 /** The service an inbound request addressed, from its authority (`reviews:9080` → FQDN). */
 function inboundService(authority: string, namespace: string): { host: string; name: string; namespace: string } {
   const host = authority.replace(/:\d+$/, '');
@@ -74,7 +83,7 @@ export function installIstioMetrics(server: ProxyServer, nodeMetadata: Record<st
     const inbound = stream.hcm.direction === 'INBOUND';
     const flags = formatResponseFlags(stream.responseFlags);
     const peer = stream.peer ?? UNKNOWN_PEER;
-    const key = `${inbound ? 'i' : 'o'}|${stream.upstreamCluster ?? ''}|${stream.responseCode}|${flags}|${peer.key}|${inbound ? stream.authority : ''}`;
+    const key = `${inbound ? `i|${securityPolicy(stream)}` : 'o'}|${stream.upstreamCluster ?? ''}|${stream.responseCode}|${flags}|${peer.key}|${inbound ? stream.authority : ''}`;
     let s = cache.get(key);
     if (s) return s;
     const source = inbound ? peer : self;
@@ -99,7 +108,7 @@ export function installIstioMetrics(server: ProxyServer, nodeMetadata: Record<st
       l('request_protocol', 'http'),
       l('response_code', String(stream.responseCode)),
       l('response_flags', flags),
-      l('connection_security_policy', inbound ? 'none' : 'unknown'),
+      l('connection_security_policy', inbound ? securityPolicy(stream) : 'unknown'),
     ].join(',');
     s = {
       requests: store.labelled('counter', 'istio_requests_total', labels),
