@@ -22,16 +22,17 @@ function ops(a: readonly string[], b: readonly string[]): Op[] {
   let j = 0;
   while (i < x.length || j < y.length) {
     if (i < x.length && j < y.length && x[i] === y[j]) { middle.push({ kind: ' ', line: x[i]! }); i++; j++; }
-    else if (j < y.length && (i >= x.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) { middle.push({ kind: '+', line: y[j]! }); j++; }
-    else { middle.push({ kind: '-', line: x[i]! }); i++; }
+    else if (i < x.length && (j >= y.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) { middle.push({ kind: '-', line: x[i]! }); i++; }
+    else { middle.push({ kind: '+', line: y[j]! }); j++; }
   }
   return around(middle);
 }
 
 /** `--- from` / `+++ to` and `@@` hunks with `context` lines around changes; '' when equal. */
 export function unifiedDiff(from: string, to: string, fromName: string, toName: string, context = 7): string {
-  const a = from.split('\n');
-  const b = to.split('\n');
+  const lines = (text: string) => (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  const a = lines(from);
+  const b = lines(to);
   const all = ops(a, b);
   const changed = all.map((o, k) => (o.kind !== ' ' ? k : -1)).filter((k) => k >= 0);
   if (changed.length === 0) return '';
