@@ -101,6 +101,32 @@ test('a listener that cannot be served is NACKed while the valid listeners in th
   assert.equal(proxy.listenerAddress('extra'), undefined);
 });
 
+test('clusters naming SDS secrets subscribe to them over ADS', async () => {
+  const tlsCluster = {
+    ...edsCluster(CLUSTER),
+    transport_socket: {
+      name: 'envoy.transport_sockets.tls',
+      typed_config: {
+        '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+        common_tls_context: {
+          tls_certificate_sds_secret_configs: [{ name: 'default', sds_config: { ads: {}, resource_api_version: 'V3' } }],
+          validation_context_sds_secret_config: { name: 'ROOTCA', sds_config: { ads: {}, resource_api_version: 'V3' } },
+        },
+      },
+    },
+  };
+  const n1 = ads.push(TYPE_URL.CLUSTER, 'c-tls', [tlsCluster]);
+  await ads.waitFor((r) => r.response_nonce === n1 && r.version_info === 'c-tls');
+  const sds = await ads.waitFor((r) => r.type_url === TYPE_URL.SECRET && r.resource_names.join() === 'ROOTCA,default');
+  assert.equal(sds.version_info, '');
+  const n2 = ads.push(TYPE_URL.SECRET, 's1', [{ name: 'ROOTCA', validation_context: { trusted_ca: { inline_string: 'not checked until used' } } }]);
+  await ads.waitFor((r) => r.response_nonce === n2 && r.version_info === 's1');
+  // Back to the plaintext cluster: the secret subscription goes away.
+  const n3 = ads.push(TYPE_URL.CLUSTER, 'c1', [edsCluster(CLUSTER)]);
+  await ads.waitFor((r) => r.response_nonce === n3 && r.version_info === 'c1');
+  await ads.waitFor((r) => r.type_url === TYPE_URL.SECRET && r.resource_names.length === 0);
+});
+
 test('endpoint updates apply without touching routes', async () => {
   const second = await startUpstream('reviews-2');
   try {

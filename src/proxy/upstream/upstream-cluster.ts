@@ -84,6 +84,14 @@ export class UpstreamCluster {
     this.resources.update(config.circuitBreakers);
     this.applyOutlierConfig();
     if (poolChanged) for (const h of this.hostList) this.retireDispatcher(h);
+    // A changed transport socket (plaintext ↔ TLS, other certificates) needs new connections.
+    for (const h of this.byKey.values()) {
+      const socket = config.type === 'ORIGINAL_DST' ? config.transportSocket : transportSocketFor(config, h.metadata);
+      if (socket !== h.transportSocket) {
+        this.retireDispatcher(h);
+        h.transportSocket = socket;
+      }
+    }
     if (config.loadAssignment) this.setLoadAssignment(config.loadAssignment);
     else this.rebuild();
   }
