@@ -8,6 +8,7 @@ import type { JsonObject, PackedAny } from './json-types.js';
 import { jsonToWire } from './json-to-wire.js';
 import { findMessageType } from './proto-root.js';
 import { decodeWire, wireToJson } from './wire-to-json.js';
+import { writeDiscoveryResponse } from './response-wire.js';
 import type protobuf from 'protobufjs';
 
 /** envoy.config.core.v3.Node in proto3 JSON; the fields Skiff reads are typed. */
@@ -46,7 +47,7 @@ export interface DiscoveryRequest {
 
 export interface DiscoveryResponse {
   version_info: string;
-  resources: PackedAny[];
+  resources: readonly PackedAny[];
   type_url: string;
   nonce: string;
   control_plane?: { identifier: string };
@@ -132,16 +133,13 @@ export function decodeDiscoveryRequest(bytes: Uint8Array): DiscoveryRequest {
   return request;
 }
 
+/**
+ * The response's bytes. A frozen `resources` list is encoded once and reused for every response
+ * that carries it (see response-wire.ts).
+ */
 export function encodeDiscoveryResponse(response: DiscoveryResponse): Buffer {
   try {
-    const wire: Record<string, unknown> = {
-      version_info: response.version_info,
-      resources: packedList(response.resources, 'resources'),
-      type_url: response.type_url,
-      nonce: response.nonce,
-    };
-    if (response.control_plane) wire['control_plane'] = { identifier: response.control_plane.identifier };
-    return toBuffer(type(RESPONSE).encode(wire).finish());
+    return writeDiscoveryResponse(response);
   } catch (e) {
     if (e instanceof XdsCodecError && e.rootType === undefined) throw e.withRootType(RESPONSE);
     throw e;

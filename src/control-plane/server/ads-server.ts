@@ -3,13 +3,12 @@
 // CDS → EDS → LDS → RDS, and sends only types whose resources changed for that proxy. Requests are
 // answered per Istio's rules (see ads-connection.ts); NACKs are logged, counted and kept per proxy.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
   type AdsServerStream,
   type DiscoveryRequest,
   type DiscoveryResponse,
-  type PackedAny,
   TYPE_URL,
   adsServiceDefinition,
   shortTypeName,
@@ -18,9 +17,10 @@ import { ProxyIdError, parseNodeId } from '../model/proxy.js';
 import type { PushRequest } from '../model/push-builder.js';
 import { AdsConnection, type Convergence, type SentResource } from './ads-connection.js';
 import { EncodedResourceCache } from './ads-resource-cache.js';
+import { PreparedResourceCache, onlyWanted, type PreparedResources } from './ads-prepared-resources.js';
 import { AdsMetrics, type AdsMetricsSnapshot, formatPrometheus } from './ads-metrics.js';
 import { proxySyncStatus } from './ads-sync-status.js';
-import type { AdsLogger, ConnectedProxy, GenerateInput, ProxySyncStatus, PushSnapshot, XdsGenerator, XdsResource } from './ads-types.js';
+import type { AdsLogger, ConnectedProxy, GenerateInput, ProxySyncStatus, PushSnapshot, XdsGenerator } from './ads-types.js';
 
 export type {
   AdsLogger,
@@ -110,6 +110,7 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
   private readonly connections = new Set<AdsConnection>();
   private readonly metricsData = new AdsMetrics();
   private readonly encoded = new EncodedResourceCache();
+  private readonly prepared = new PreparedResourceCache(this.encoded);
   private readonly log: AdsLogger;
   private readonly controlPlaneId: string;
   private currentPush: P | undefined;
@@ -396,10 +397,9 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
     for (const typeUrl of [...typeUrls].sort((a, b) => pushOrderIndex(a) - pushOrderIndex(b))) {
       const watch = connection.watches.get(typeUrl);
       if (!watch || (!watch.wildcard && watch.names.length === 0)) continue;
-      let resources: XdsResource[];
-      let packed: PackedAny[];
+      let prepared: PreparedResources;
       try {
-        resources = this.options.generator.generate({
+        let resources = this.options.generator.generate({
           proxy: connection.proxy,
           state,
           typeUrl,
@@ -407,23 +407,14 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
           push,
           trigger,
         });
-        if (!watch.wildcard) {
-          const wanted = new Set(watch.names);
-          resources = resources.filter((r) => wanted.has(r.name));
-        }
-        packed = resources.map((r) => {
-          try {
-            return this.encoded.pack(typeUrl, r.resource);
-          } catch (e) {
-            throw new Error(`resource "${r.name}": ${(e as Error).message}`);
-          }
-        });
+        if (!watch.wildcard) resources = onlyWanted(resources, watch.names);
+        prepared = this.prepared.get(typeUrl, resources);
       } catch (e) {
         watch.generateError = (e as Error).message;
         this.log('error', `ADS:${shortTypeName(typeUrl)}: cannot generate for ${id}: ${(e as Error).message}`);
         continue;
       }
-      const digest = this.digest(resources, packed);
+      const { digest, packed } = prepared;
       if (!force && watch.nonceSent !== undefined && watch.digest === digest) continue;
       const nonce = randomUUID();
       const response: DiscoveryResponse = {
@@ -435,22 +426,11 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
       };
       connection.stream.write(response);
       connection.recordSent(typeUrl, nonce, push.version, digest, packed.length);
-      connection.recordSentResources(typeUrl, resources.map((r, i) => ({ name: r.name, resource: packed[i]! })));
+      connection.recordSentResources(typeUrl, prepared.sent);
       round?.pending.add(nonce);
       this.metricsData.countPush(metricType(typeUrl));
       this.log('debug', `ADS:${shortTypeName(typeUrl)}: PUSH ${id} resources:${packed.length} version:${push.version} nonce:${nonce}`);
     }
   }
 
-  private digest(resources: readonly XdsResource[], packed: readonly PackedAny[]): string {
-    const order = resources.map((r, i) => i).sort((a, b) => (resources[a]!.name < resources[b]!.name ? -1 : resources[a]!.name > resources[b]!.name ? 1 : a - b));
-    const hash = createHash('sha256');
-    for (const i of order) {
-      hash.update(resources[i]!.name);
-      hash.update('\0');
-      hash.update(packed[i]!.value);
-      hash.update('\0');
-    }
-    return hash.digest('hex');
-  }
 }

@@ -60,9 +60,11 @@ export interface XdsGenerator<P extends PushSnapshot, S = undefined> {
   /**
    * The proxy's resources of one type. For named subscriptions, resources outside
    * `resourceNames` are dropped by the server. Throwing keeps the proxy's previous config for
-   * this type; the error is logged and shown in sync status.
+   * this type; the error is logged and shown in sync status. The server keeps what it derives
+   * from a returned array (encodings, digest) by the array's identity, so a generator may hand
+   * several proxies the same array, and must never mutate one it returned.
    */
-  generate(input: GenerateInput<P, S>): XdsResource[];
+  generate(input: GenerateInput<P, S>): readonly XdsResource[];
 }
 
 /** `istioctl proxy-status` values for one xDS type. */

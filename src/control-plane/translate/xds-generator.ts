@@ -13,6 +13,7 @@ import { generateGrpc, isProxylessGrpc } from './grpc-generator.js';
 import { buildListeners } from './listeners.js';
 import type { TranslationProblem } from './route-policies.js';
 import { buildRoutes } from './routes.js';
+import { XdsCache } from './xds-cache.js';
 
 /** What the generator reads of a connected proxy (the server's ConnectedProxy has more). */
 export interface NodeInfo {
@@ -75,26 +76,32 @@ export function proxyMetadata(metadata: Readonly<Record<string, unknown>>): { la
 }
 
 export class PilotXdsGenerator {
+  /** Translations shared by proxies that see a push alike (see xds-cache.ts). */
+  readonly cache = new XdsCache<GeneratedResource>();
+
   proxyState(node: NodeInfo, push: PushContext): PilotProxyState {
     const { labels, metadata } = proxyMetadata(node.metadata);
     return { proxy: push.proxyFor(node.nodeId, { labels, metadata }), problems: [], proxylessGrpc: isProxylessGrpc(node.metadata) };
   }
 
-  generate(input: { readonly state: PilotProxyState; readonly typeUrl: string; readonly resourceNames: readonly string[] | '*'; readonly push: PushContext }): GeneratedResource[] {
+  /** The returned array and resources may be shared with other proxies: never mutate them. */
+  generate(input: { readonly state: PilotProxyState; readonly typeUrl: string; readonly resourceNames: readonly string[] | '*'; readonly push: PushContext }): readonly GeneratedResource[] {
     const { state, push } = input;
     const names = input.resourceNames === '*' ? undefined : input.resourceNames;
     if (state.proxylessGrpc) return generateGrpc(state.proxy, push, input.typeUrl, names, state.problems).map(named(input.typeUrl === TYPE_URL.CLUSTER_LOAD_ASSIGNMENT ? 'cluster_name' : 'name'));
-    switch (input.typeUrl) {
-      case TYPE_URL.CLUSTER:
-        return buildClusters(state.proxy, push).map(named('name'));
-      case TYPE_URL.LISTENER:
-        return buildListeners(state.proxy, push, state.problems).map(named('name'));
-      case TYPE_URL.ROUTE_CONFIGURATION:
-        return buildRoutes(state.proxy, push, names, state.problems).map(named('name'));
-      case TYPE_URL.CLUSTER_LOAD_ASSIGNMENT:
-        return buildEndpoints(state.proxy, push, names).map(named('cluster_name'));
-      default:
-        throw new Error(`Skiff's control plane does not generate ${input.typeUrl}`);
-    }
+    return this.cache.resources(state.proxy, push, input.typeUrl, names, state.problems, (problems) => {
+      switch (input.typeUrl) {
+        case TYPE_URL.CLUSTER:
+          return buildClusters(state.proxy, push).map(named('name'));
+        case TYPE_URL.LISTENER:
+          return buildListeners(state.proxy, push, problems).map(named('name'));
+        case TYPE_URL.ROUTE_CONFIGURATION:
+          return buildRoutes(state.proxy, push, names, problems).map(named('name'));
+        case TYPE_URL.CLUSTER_LOAD_ASSIGNMENT:
+          return buildEndpoints(state.proxy, push, names).map(named('cluster_name'));
+        default:
+          throw new Error(`Skiff's control plane does not generate ${input.typeUrl}`);
+      }
+    });
   }
 }

@@ -1,0 +1,129 @@
+// Generated resources shared between proxies within one push (Istio's XdsCache, scoped to a push
+// context). A thousand sidecars in one namespace with the same labels and node metadata get the
+// same clusters, endpoints, listeners and routes; translating them once per push, and handing every
+// such proxy the same objects, also lets the ADS server encode and digest them once.
+//
+// The key of an entry is the proxy's view of the push: every Proxy field translation reads, and
+// never the fields that only name the proxy (id, IP, pod). What a proxy's own workload contributes
+// depends on the type: CDS and LDS build its inbound clusters and listeners (the workload itself
+// is part of the key), EDS reads only its locality, RDS nothing (its labels are in the key anyway).
+// Entries live as long as their PushContext: a new push starts an empty cache, so config and
+// endpoint changes can never be served from a stale entry.
+import type { Proxy } from '../model/proxy.js';
+import type { PushContext } from '../model/push-context.js';
+import { TYPE_URL } from '../../xds/type-urls.js';
+import type { TranslationProblem } from './route-policies.js';
+
+/**
+ * How each Proxy field enters the cache key. A new Proxy field fails to compile here until it is
+ * classified: `view` fields are part of every key, `identity` fields are never read by translation
+ * other than to name the proxy in problems, `workload` is keyed per type (see workloadKey).
+ */
+export const PROXY_FIELD_ROLES: { readonly [K in keyof Proxy]-?: 'view' | 'identity' | 'workload' } = {
+  id: 'identity',
+  ipAddresses: 'identity',
+  podName: 'identity',
+  type: 'view',
+  namespace: 'view',
+  dnsDomain: 'view',
+  labels: 'view',
+  metadata: 'view',
+  workload: 'workload',
+};
+
+/** Keys sorted at every level, so equal views give equal strings whatever the insertion order. */
+function canonical(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+/** What of the proxy's own workload the translation of `typeUrl` reads. */
+function workloadKey(proxy: Proxy, typeUrl: string): string {
+  const w = proxy.workload;
+  if (!w) return '-';
+  switch (typeUrl) {
+    case TYPE_URL.ROUTE_CONFIGURATION:
+      return '';
+    case TYPE_URL.CLUSTER_LOAD_ASSIGNMENT:
+      return `locality=${w.locality ?? ''}`;
+    default:
+      // Within one push the registry holds one workload per namespace/name.
+      return `workload=${w.namespace}/${w.name}`;
+  }
+}
+
+/** The part of the cache key that describes the proxy, for `typeUrl`. */
+export function proxyViewKey(proxy: Proxy, typeUrl: string): string {
+  const view: Record<string, unknown> = {};
+  for (const [field, role] of Object.entries(PROXY_FIELD_ROLES)) {
+    if (role === 'view') view[field] = proxy[field as keyof Proxy];
+  }
+  return `${canonical(view)}|${workloadKey(proxy, typeUrl)}`;
+}
+
+/** Shared resources are frozen, so a translator or server that mutates one fails loudly at once. */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value as object)) deepFreeze(v);
+  return value;
+}
+
+interface Entry<R> {
+  readonly resources: readonly R[];
+  readonly problems: readonly TranslationProblem[];
+}
+
+export interface XdsCacheStats {
+  hits: number;
+  misses: number;
+  /** Generations that named the proxy in a problem, so could not be shared. */
+  uncacheable: number;
+}
+
+export class XdsCache<R> {
+  private readonly byPush = new WeakMap<PushContext, Map<string, Entry<R>>>();
+  readonly stats: XdsCacheStats = { hits: 0, misses: 0, uncacheable: 0 };
+
+  /**
+   * The resources `generate` builds for this proxy, type and names, computed once per push for
+   * every proxy with the same view. Problems found while generating are added to `problems` on
+   * every call, as if each proxy's resources had been generated anew; a generation whose problems
+   * name the proxy itself is not shared.
+   */
+  resources(
+    proxy: Proxy,
+    push: PushContext,
+    typeUrl: string,
+    names: readonly string[] | undefined,
+    problems: TranslationProblem[],
+    generate: (problems: TranslationProblem[]) => R[],
+  ): readonly R[] {
+    let entries = this.byPush.get(push);
+    if (!entries) {
+      entries = new Map();
+      this.byPush.set(push, entries);
+    }
+    const key = `${typeUrl}\n${proxyViewKey(proxy, typeUrl)}\n${names === undefined ? '*' : JSON.stringify(names)}`;
+    const cached = entries.get(key);
+    if (cached) {
+      this.stats.hits += 1;
+      problems.push(...cached.problems);
+      return cached.resources;
+    }
+    const found: TranslationProblem[] = [];
+    const resources = generate(found);
+    problems.push(...found);
+    const self = `proxy ${proxy.id}`;
+    if (found.some((p) => p.resource === self || p.message.includes(proxy.id))) {
+      this.stats.uncacheable += 1;
+      return resources;
+    }
+    this.stats.misses += 1;
+    entries.set(key, { resources: deepFreeze(resources), problems: found });
+    return resources;
+  }
+}
