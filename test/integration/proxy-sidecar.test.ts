@@ -17,6 +17,7 @@ let external: TestUpstream;
 let app: TestUpstream;
 let echo: Server;
 let echoPort: number;
+let greeter: Server;
 let proxy: TestProxy;
 let outboundPort: number;
 let inboundPort: number;
@@ -29,12 +30,19 @@ before(async () => {
   echo = createServer((s) => s.pipe(s));
   await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
   echoPort = (echo.address() as AddressInfo).port;
+  greeter = createServer((s) => {
+    // Speaks first when the client stays silent, like a MySQL server's greeting; echoes otherwise.
+    const greet = setTimeout(() => s.write('\u0003hello'), 200);
+    s.once('data', () => clearTimeout(greet));
+    s.pipe(s);
+  });
+  await new Promise<void>((r) => greeter.listen(0, '127.0.0.1', () => r()));
   proxy = await startTestProxy(
     {
       clusters: [
         staticCluster('outbound|9080||reviews.default.svc.cluster.local', [reviews.port]),
         staticCluster('inbound|9080||', [app.port]),
-        staticCluster('outbound|3306||mysql.default.svc.cluster.local', [echoPort]),
+        staticCluster('outbound|3306||mysql.default.svc.cluster.local', [(greeter.address() as AddressInfo).port]),
         { name: 'PassthroughCluster', type: 'ORIGINAL_DST', lb_policy: 'CLUSTER_PROVIDED', connect_timeout: '1s' },
       ],
       routes: [
@@ -156,6 +164,7 @@ after(async () => {
   await proxy.stop();
   await Promise.all([reviews.close(), external.close(), app.close()]);
   await new Promise<void>((r) => echo.close(() => r()));
+  await new Promise<void>((r) => greeter.close(() => r()));
 });
 
 test('absolute-form requests are routed by the route configuration named for the port', async () => {
@@ -265,6 +274,21 @@ test('CONNECT to a TCP service goes through its outbound tcp_proxy listener', as
   });
   socket.destroy();
   assert.equal(reply, 'HTTP/1.1 200 Connection established\r\n\r\n\u0002sql');
+});
+
+test('CONNECT to a TCP service does not wait for the client to speak first', async () => {
+  const socket = connect(httpProxyPort, '127.0.0.1');
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  socket.write('CONNECT mysql:3306 HTTP/1.1\r\nhost: mysql:3306\r\n\r\n');
+  const reply = await new Promise<string>((resolve) => {
+    let buf = '';
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString();
+      if (buf.endsWith('\u0003hello')) resolve(buf);
+    });
+  });
+  socket.destroy();
+  assert.equal(reply, 'HTTP/1.1 200 Connection established\r\n\r\n\u0003hello');
 });
 
 test('admin /listeners and /config_dump describe the sidecar', async () => {

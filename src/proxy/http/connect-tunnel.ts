@@ -36,17 +36,24 @@ export async function handleConnect(hcm: HttpConnectionManager, req: IncomingMes
   }
   socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
   if (head.length > 0) socket.unshift(head);
-  const sniffed = await sniff(socket as Socket, SNIFF_TIMEOUT_MS);
-  if (!sniffed) {
-    socket.destroy();
+  // A port whose outbound listener only proxies TCP needs no sniffing; waiting for client bytes
+  // would stall server-first protocols (MySQL, SMTP), which speak before the client does.
+  const outbound = hcm.proxy.outboundListenerFor?.(dest.host, dest.port);
+  if (outbound && outbound.listener.filterChains.every((c) => c.filter.kind === 'tcp') && !outbound.listener.defaultFilterChain) {
+    tunnelTcp(hcm, socket, dest, RAW);
     return;
   }
+  // No bytes before the timeout: treat the tunnel as raw TCP, as continue_on_listener_filters_timeout does.
+  const sniffed = (await sniff(socket as Socket, SNIFF_TIMEOUT_MS)) ?? RAW;
+  if (socket.destroyed) return;
   if (sniffed.transportProtocol === 'raw_buffer' && sniffed.applicationProtocols.length > 0) {
     hcm.acceptConnection(socket, dest, sniffed);
     return;
   }
   tunnelTcp(hcm, socket, dest, sniffed);
 }
+
+const RAW: SniffResult = { transportProtocol: 'raw_buffer', applicationProtocols: [] };
 
 function tunnelTcp(hcm: HttpConnectionManager, socket: Duplex, dest: OriginalDestination, sniffed: SniffResult): void {
   // Where iptables would have delivered it: the outbound listener for the port (a TCP service's
