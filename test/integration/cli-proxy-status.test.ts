@@ -154,6 +154,13 @@ test('proxy-config reads what the control plane sent when the proxy admin is unr
   assert.equal(endpoints.code, 0, endpoints.stderr);
   assert.equal(endpoints.stdout.trimEnd().split('\n')[1]!.trim().split(/\s+/).join(' '), `10.0.0.5:9080 HEALTHY OK outbound|9080||${REVIEWS_HOST}`);
 
+  const all = await run(['pc', 'all', 'productpage-v1-aaa']);
+  assert.equal(all.code, 0, all.stderr);
+  // Four tables, a blank line apart: clusters, listeners, routes, endpoints.
+  assert.deepEqual(all.stdout.split('\n\n').map((table) => table.split(' ')[0]), ['SERVICE', 'ADDRESSES', 'NAME', 'ENDPOINT']);
+  const yaml = await run(['pc', 'route', 'productpage-v1-aaa', '--name', '9080', '-o', 'yaml']);
+  assert.match(yaml.stdout, /^- '@type': type\.googleapis\.com\/envoy\.config\.route\.v3\.RouteConfiguration\n/);
+
   // What it runs (as sent and ACKed) is what the control plane would send now.
   const diff = await run(['proxy-status', 'productpage-v1-aaa']);
   assert.equal(diff.code, 0, diff.stderr);

@@ -1,7 +1,7 @@
 // /metrics: istiod's Prometheus metrics. The ADS server's (pilot_xds_pushes, pilot_xds,
 // pilot_total_xds_rejects, pilot_proxy_convergence_time) plus the push context's: how many pushes
-// each kind of change triggered (pilot_push_triggers: one push context is built per push) and the size of the current push
-// (pilot_services, pilot_virt_services).
+// each kind of change triggered (pilot_push_triggers; one push context is built per push) and
+// the size of the current push (pilot_services, pilot_virt_services).
 import type { PushContext } from '../model/push-context.js';
 import type { PushRequest } from '../model/push-builder.js';
 
