@@ -39,6 +39,8 @@ export function proxyLauncher(opts: ProxyLaunchOptions): SidecarLauncher {
       LABELS: pod.labels,
       SERVICE_ACCOUNT: pod.serviceAccount,
       POD_NAME: pod.name,
+      // Istio's agent sends the workload (Deployment) name; metrics label source_workload with it.
+      WORKLOAD_NAME: pod.labels['skiff.io/deployment'] ?? pod.name,
       INTERCEPTION_MODE: 'NONE',
     };
     if (role === 'sidecar') {
