@@ -1,7 +1,8 @@
 // One mesh per test: Skiff's control plane in-process on free loopback ports, echo backends
 // registered as workloads, and gRPC channels resolved by gRPC's own xDS client
 // (@grpc/grpc-js-xds) with a bootstrap of their own pointing at our ADS server. The channels live
-// in a client process (xds-client-process.ts) that the mesh ends when it closes.
+// in a client process (xds-client-process.ts) shared by a test file's meshes: grpc-js-xds never
+// shuts down an xDS client, so only ending that process releases everything it holds.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,13 +19,19 @@ import type { CallOptions, ClientReply, ClientRequest, TimedResult } from './xds
 
 export type { CallOptions, TimedResult } from './xds-client-process.js';
 
+/** Channel ids are unique per process, across the meshes sharing a client process. */
+let nextChannel = 1;
+
 /** Node id and metadata as Istio's agent writes a proxyless gRPC bootstrap. */
 export const CLIENT_NODE_ID = `sidecar~127.0.0.1~client-1.${NAMESPACE}~${NAMESPACE}.svc.cluster.local`;
 
 type Distribute<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-/** The client process, started on first use (under tsx as well as compiled: it inherits execArgv). */
-class ClientProcess {
+/**
+ * The gRPC client process, started on first use (under tsx as well as compiled: it inherits
+ * execArgv). A test file makes one and stops it when all its tests are done.
+ */
+export class XdsClientProcess {
   private child: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -67,7 +74,7 @@ class ClientProcess {
 
 /** A gRPC channel to an `xds:///` target, calling echo.proto methods by path. */
 export class EchoChannel {
-  constructor(private readonly client: ClientProcess, private readonly id: number) {}
+  constructor(private readonly client: XdsClientProcess, private readonly id: number) {}
 
   /** `count` calls, at most `concurrency` in flight; results in completion order, never throwing for an RPC error. */
   async many(count: number, path: string, options: CallOptions = {}, concurrency = 25): Promise<TimedResult[]> {
@@ -103,7 +110,7 @@ export interface ConformanceMesh {
   close(): Promise<void>;
 }
 
-export async function startConformanceMesh(): Promise<ConformanceMesh> {
+export async function startConformanceMesh(client: XdsClientProcess): Promise<ConformanceMesh> {
   const home = await mkdtemp(join(tmpdir(), 'skiff-conformance-'));
   const warnings: string[] = [];
   const workloads = new MemoryWorkloadSource();
@@ -115,8 +122,7 @@ export async function startConformanceMesh(): Promise<ConformanceMesh> {
     throw e;
   }
   const backends = new Map<string, EchoBackend>();
-  const client = new ClientProcess();
-  let channels = 0;
+  const channels: number[] = [];
   const bootstrap = {
     xds_servers: [{ server_uri: `127.0.0.1:${controlPlane.xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
     node: { id: CLIENT_NODE_ID, locality: {}, metadata: { GENERATOR: 'grpc', NAMESPACE } },
@@ -150,17 +156,19 @@ export async function startConformanceMesh(): Promise<ConformanceMesh> {
       if (options.flush ?? true) controlPlane.pushes!.flush();
     },
     async channel(target = TARGET) {
-      channels += 1;
-      await client.request({ op: 'open', channel: channels, target, bootstrap });
-      return new EchoChannel(client, channels);
+      const id = nextChannel++;
+      await client.request({ op: 'open', channel: id, target, bootstrap });
+      channels.push(id);
+      return new EchoChannel(client, id);
     },
     nacks() {
       return controlPlane.ads!.syncStatus().flatMap((p) => p.xds.filter((x) => x.lastNack).map((x) => `${x.type}: ${x.lastNack!.message}`));
     },
     async close() {
-      // The client goes first: its connections to the control plane close with it.
-      await client.stop();
+      // The control plane goes first: a client that unsubscribes from a live ADS server can be
+      // left with an unread stream that holds the server's graceful shutdown for its full grace.
       await controlPlane.close();
+      await Promise.all(channels.map((id) => client.request({ op: 'close', channel: id })));
       await Promise.all([...backends.values()].map((b) => b.close()));
       await rm(home, { recursive: true, force: true });
     },

@@ -1,14 +1,17 @@
 // gRPC's xDS client against Skiff's control plane, as gRPC's xDS interop tests check load
 // balancing: every backend is reached, round robin spreads evenly, and a VirtualService's 20/80
 // weighted split holds over 1000 RPCs.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countByBackend, shareTolerance, startConformanceMesh } from './conformance-mesh.js';
+import { countByBackend, shareTolerance, startConformanceMesh, XdsClientProcess } from './conformance-mesh.js';
 import { grpcService, versionSubsets, virtualService } from './conformance-resources.js';
 import { METHOD } from './echo-backend.js';
 
+const client = new XdsClientProcess();
+after(() => client.stop());
+
 test('every backend of the service is reached, in round robin', async (t) => {
-  const mesh = await startConformanceMesh();
+  const mesh = await startConformanceMesh(client);
   t.after(() => mesh.close());
   const names = ['reviews-0', 'reviews-1', 'reviews-2'];
   for (const n of names) await mesh.addBackend(n);
@@ -28,7 +31,7 @@ test('every backend of the service is reached, in round robin', async (t) => {
 });
 
 test('a 20/80 weighted VirtualService split holds over 1000 RPCs', async (t) => {
-  const mesh = await startConformanceMesh();
+  const mesh = await startConformanceMesh(client);
   t.after(() => mesh.close());
   await mesh.addBackend('reviews-v1', { version: 'v1' });
   await mesh.addBackend('reviews-v2', { version: 'v2' });
