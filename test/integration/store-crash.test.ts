@@ -169,7 +169,8 @@ describe('config store survives kill -9', () => {
     const home = newHome();
     const running = await start(home);
     const endpoints = JSON.parse(readFileSync(join(home, 'run', 'endpoints.json'), 'utf8'));
-    assert.deepEqual(endpoints, { pid: running.child.pid, api: running.api });
+    assert.match(endpoints.xds, /^127\.0\.0\.1:\d+$/, 'the xDS address is published beside the API');
+    assert.deepEqual(endpoints, { pid: running.child.pid, api: running.api, xds: endpoints.xds });
     const exited = new Promise<number | null>((resolve) => running.child.once('exit', (code) => resolve(code)));
     running.child.kill('SIGTERM');
     assert.equal(await exited, 0);

@@ -64,13 +64,15 @@ export function proxyMetadata(metadata: Readonly<Record<string, unknown>>): { la
   const port = Number(metadata.HTTP_PROXY_PORT);
   const mode = metadata.INTERCEPTION_MODE;
   const bind = metadata.SKIFF_BIND_ADDRESS;
+  const map = portMap(metadata.SKIFF_PORT_MAP);
   return {
     labels: stringMap(metadata.LABELS),
     metadata: {
       httpProxyPort: Number.isInteger(port) && port > 0 ? port : undefined,
       interceptionMode: mode === 'NONE' || mode === 'REDIRECT' || mode === 'TPROXY' ? mode : undefined,
-      bindAddress: typeof bind === 'string' && bind !== '' ? bind : undefined,
-      portMap: portMap(metadata.SKIFF_PORT_MAP),
+      // Local-runtime keys only when sent, so a Kubernetes proxy's metadata reads as Istio's.
+      ...(typeof bind === 'string' && bind !== '' ? { bindAddress: bind } : {}),
+      ...(map ? { portMap: map } : {}),
     },
   };
 }
