@@ -19,9 +19,10 @@ class FakeStore {
   }
   apply(r: Resource): void {
     const key = `${r.kind}/${r.metadata.namespace}/${r.metadata.name}`;
-    const type = this.objects.has(key) ? 'MODIFIED' : 'ADDED';
+    const previous = this.objects.get(key);
     this.objects.set(key, r);
-    for (const l of this.listeners) l({ type, object: r });
+    // As the real store: MODIFIED carries the object before the change.
+    for (const l of this.listeners) l(previous ? { type: 'MODIFIED', object: r, previous } : { type: 'ADDED', object: r });
   }
 }
 
@@ -71,6 +72,7 @@ describe('PushContextBuilder', () => {
     let { push, request } = await next;
     assert.equal(request.full, false);
     assert.deepEqual([...request.reasons], ['endpoint']);
+    assert.deepEqual([...request.edsServices ?? []], ['reviews.default.svc.cluster.local']);
     assert.equal(push.registry.endpoints(push.registry.services[0]!, 9080)[0]!.workload.healthy, false);
 
     next = nextPush(builder);
@@ -83,6 +85,42 @@ describe('PushContextBuilder', () => {
     ({ push, request } = await next);
     assert.equal(request.full, false);
     assert.equal(push.registry.endpoints(push.registry.services[0]!, 9080).length, 0);
+    builder.stop();
+  });
+
+  it('asks only for EDS when a STATIC ServiceEntry moves its endpoints, and for a full push for any other change', async () => {
+    const store = new FakeStore();
+    const entry = (spec: Record<string, unknown>): Resource => ({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'ServiceEntry',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: { hosts: ['db.example.internal'], ports: [{ number: 5432, name: 'tcp', protocol: 'TCP' }], resolution: 'STATIC', endpoints: [{ address: '10.1.0.1' }], ...spec },
+    });
+    store.apply(entry({}));
+    const builder = new PushContextBuilder({ store, debounceMs: 1 });
+    builder.start();
+
+    let next = nextPush(builder);
+    store.apply(entry({ endpoints: [{ address: '10.1.0.2' }] }));
+    const { push, request } = await next;
+    assert.equal(request.full, false);
+    assert.deepEqual([...request.reasons], ['endpoint']);
+    assert.deepEqual([...request.configsUpdated], ['ServiceEntry default/db']);
+    assert.deepEqual([...request.edsServices ?? []], ['db.example.internal']);
+    assert.equal(push.registry.endpoints(push.registry.services[0]!, 5432)[0]!.address, '10.1.0.2');
+
+    next = nextPush(builder);
+    store.apply(entry({ endpoints: [{ address: '10.1.0.2' }], ports: [{ number: 5433, name: 'tcp', protocol: 'TCP' }] }));
+    const portChange = (await next).request;
+    assert.equal(portChange.full, true);
+    assert.equal(portChange.edsServices, undefined);
+
+    // A new endpoint, a changed resolution: full pushes too.
+    for (const spec of [{ endpoints: [{ address: '10.1.0.2' }, { address: '10.1.0.3' }] }, { resolution: 'DNS', endpoints: [{ address: '10.1.0.4' }] }]) {
+      next = nextPush(builder);
+      store.apply(entry({ ports: [{ number: 5433, name: 'tcp', protocol: 'TCP' }], ...spec }));
+      assert.equal((await next).request.full, true, JSON.stringify(spec));
+    }
     builder.stop();
   });
 

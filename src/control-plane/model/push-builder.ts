@@ -6,6 +6,7 @@ import type { ConfigStore, KindRef } from '../store/config-store.js';
 import type { WorkloadEvent, WorkloadInstance, WorkloadSource } from '../registry/workload.js';
 import type { MeshConfig } from './mesh-config.js';
 import { PushContext } from './push-context.js';
+import { serviceEntryEndpointsOnly, servicesOfWorkloads } from './push-scope.js';
 
 export type PushReason = 'initial' | 'config' | 'endpoint' | 'mesh';
 
@@ -17,6 +18,13 @@ export interface PushRequest {
   readonly configsUpdated: ReadonlySet<string>;
   /** `namespace/name` of workload instances that changed. */
   readonly workloadsUpdated: ReadonlySet<string>;
+  /**
+   * On an endpoints-only push: the hostnames of the services whose endpoints changed, when the
+   * builder knows them exactly (Istio's ConfigsUpdated of kind ServiceEntry). Then, as Istio's
+   * incremental EDS does, a proxy may be sent only the ClusterLoadAssignments that changed, which
+   * state-of-the-world EDS allows. Absent: any endpoints may have changed.
+   */
+  readonly edsServices?: ReadonlySet<string>;
 }
 
 export type PushListener = (push: PushContext, request: PushRequest) => void;
@@ -59,6 +67,8 @@ interface Pending {
   reasons: Set<PushReason>;
   configs: Set<string>;
   workloads: Set<string>;
+  /** Hosts of ServiceEntries whose inline endpoints alone moved. */
+  edsHosts: Set<string>;
   firstAt: number;
 }
 
@@ -92,7 +102,11 @@ export class PushContextBuilder {
     // Only kinds the push reads trigger one: the runtime's Pod and Deployment status writes must not.
     this.unwatch.push(this.options.store.watch((e) => {
       if (!isPushKind(e.object)) return;
-      this.enqueue(true, 'config', `${e.object.kind} ${e.object.metadata.namespace ?? ''}/${e.object.metadata.name}`);
+      const key = `${e.object.kind} ${e.object.metadata.namespace ?? ''}/${e.object.metadata.name}`;
+      // Moving a ServiceEntry's endpoints changes only endpoints: an EDS push, as Istio does it.
+      const hosts = e.type === 'MODIFIED' && e.previous ? serviceEntryEndpointsOnly(e.previous, e.object) : undefined;
+      if (hosts) this.enqueue(false, 'endpoint', key, undefined, hosts);
+      else this.enqueue(true, 'config', key);
     }));
     if (this.options.workloads) {
       for (const w of this.options.workloads.list()) this.known.set(`${w.namespace}/${w.name}`, w);
@@ -148,14 +162,15 @@ export class PushContextBuilder {
     this.enqueue(full, 'endpoint', undefined, key);
   }
 
-  private enqueue(full: boolean, reason: PushReason, config?: string, workload?: string): void {
+  private enqueue(full: boolean, reason: PushReason, config?: string, workload?: string, edsHosts?: readonly string[]): void {
     if (!this.push) return;
     const now = Date.now();
-    const p = this.pending ?? (this.pending = { full: false, reasons: new Set(), configs: new Set(), workloads: new Set(), firstAt: now });
+    const p = this.pending ?? (this.pending = { full: false, reasons: new Set(), configs: new Set(), workloads: new Set(), edsHosts: new Set(), firstAt: now });
     p.full ||= full;
     p.reasons.add(reason);
     if (config) p.configs.add(config);
     if (workload) p.workloads.add(workload);
+    for (const h of edsHosts ?? []) p.edsHosts.add(h);
     if (this.timer) clearTimeout(this.timer);
     const waited = now - p.firstAt;
     const delay = waited >= this.debounceMaxMs ? 0 : Math.min(this.debounceMs, this.debounceMaxMs - waited);
@@ -173,8 +188,14 @@ export class PushContextBuilder {
       this.options.onError?.(e as Error);
       return;
     }
+    const previous = this.push;
     this.push = push;
-    const request: PushRequest = { full: p.full, reasons: p.reasons, configsUpdated: p.configs, workloadsUpdated: p.workloads };
+    let request: PushRequest = { full: p.full, reasons: p.reasons, configsUpdated: p.configs, workloadsUpdated: p.workloads };
+    if (!p.full) {
+      // The services the moved workloads left, and those they joined.
+      const edsServices = new Set([...p.edsHosts, ...(previous ? servicesOfWorkloads(previous, p.workloads) : []), ...servicesOfWorkloads(push, p.workloads)]);
+      request = { ...request, edsServices };
+    }
     for (const l of [...this.listeners]) l(push, request);
   }
 

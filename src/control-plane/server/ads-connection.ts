@@ -49,6 +49,27 @@ function normalizeNames(names: readonly string[]): string[] {
   return [...new Set(names)].sort();
 }
 
+/**
+ * One list object per distinct subscription, across connections: a thousand sidecars subscribe to
+ * the same EDS and RDS names, and what the server and generators derive from a list (its key, its
+ * set, the resources filtered by it) is kept by the list's identity. Lists nobody holds any more
+ * drop out of the table.
+ */
+const internedNames = new Map<string, WeakRef<readonly string[]>>();
+const forgetNames = new FinalizationRegistry<string>((key) => {
+  if (internedNames.get(key)?.deref() === undefined) internedNames.delete(key);
+});
+
+function internNames(names: readonly string[]): readonly string[] {
+  const key = JSON.stringify(names);
+  const known = internedNames.get(key)?.deref();
+  if (known) return known;
+  const list = Object.freeze([...names]);
+  internedNames.set(key, new WeakRef(list));
+  forgetNames.register(list, key);
+  return list;
+}
+
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
@@ -98,7 +119,7 @@ export class AdsConnection {
       this.watches.set(typeUrl, {
         typeUrl,
         wildcard: explicitWildcard || (names.length === 0 && WILDCARD_TYPES.has(typeUrl)),
-        names: names.filter((n) => n !== '*'),
+        names: internNames(names.filter((n) => n !== '*')),
         resourcesSent: 0,
         // A proxy coming back from another stream tells what it runs; keep it as acknowledged.
         ...(request.response_nonce !== '' ? { versionAcked: request.version_info } : {}),
@@ -131,7 +152,8 @@ export class AdsConnection {
     const wildcard = explicitWildcard || (watch.wildcard && named.length === 0);
     const changed = wildcard !== watch.wildcard || !sameNames(named, watch.names);
     watch.wildcard = wildcard;
-    watch.names = named;
+    // An unchanged list stays the same object: generators and the server key work by it.
+    if (!sameNames(named, watch.names)) watch.names = internNames(named);
     return changed;
   }
 

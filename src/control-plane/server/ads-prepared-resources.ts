@@ -19,13 +19,27 @@ export interface PreparedResources {
   readonly digest: string;
 }
 
+/** A watch keeps its names list until its subscription changes: its set is built once. */
+const wantedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+/** Proxies with the same subscription filter a shared list alike: the last answer per list. */
+const lastFiltered = new WeakMap<readonly XdsResource[], { readonly names: readonly string[]; readonly result: readonly XdsResource[] }>();
+
 /**
  * The resources of a named subscription, dropping those the proxy did not ask for. The list comes
  * back as it was when every resource is wanted (the usual case), keeping its identity.
  */
 export function onlyWanted(resources: readonly XdsResource[], names: readonly string[]): readonly XdsResource[] {
-  const wanted = new Set(names);
-  return resources.every((r) => wanted.has(r.name)) ? resources : resources.filter((r) => wanted.has(r.name));
+  const last = lastFiltered.get(resources);
+  if (last?.names === names) return last.result;
+  let wanted = wantedSets.get(names);
+  if (!wanted) {
+    wanted = new Set(names);
+    wantedSets.set(names, wanted);
+  }
+  const has = wanted;
+  const result = resources.every((r) => has.has(r.name)) ? resources : resources.filter((r) => has.has(r.name));
+  lastFiltered.set(resources, { names, result });
+  return result;
 }
 
 function digestOf(resources: readonly XdsResource[], packed: readonly PackedAny[]): string {
@@ -40,8 +54,50 @@ function digestOf(resources: readonly XdsResource[], packed: readonly PackedAny[
   return hash.digest('hex');
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
 export class PreparedResourceCache {
   private readonly byList = new WeakMap<readonly XdsResource[], PreparedResources>();
+  private readonly byName = new WeakMap<readonly SentResource[], ReadonlyMap<string, PackedAny>>();
+  private readonly changes = new WeakMap<PreparedResources, WeakMap<readonly SentResource[], readonly PackedAny[] | null>>();
+
+  /**
+   * The resources of `prepared` whose encoding differs from what was `sent`, for a response that
+   * updates only those (state-of-the-world EDS and RDS responses may leave resources out; they keep
+   * their last version). Undefined when the set of names changed, which only a whole response
+   * expresses. Proxies that were sent the same list share the answer, and its wire encoding.
+   */
+  changedSince(prepared: PreparedResources, sent: readonly SentResource[]): readonly PackedAny[] | undefined {
+    let bySent = this.changes.get(prepared);
+    if (!bySent) {
+      bySent = new WeakMap();
+      this.changes.set(prepared, bySent);
+    }
+    let changed = bySent.get(sent);
+    if (changed === undefined) {
+      changed = this.diff(prepared, sent);
+      bySent.set(sent, changed);
+    }
+    return changed ?? undefined;
+  }
+
+  private diff(prepared: PreparedResources, sent: readonly SentResource[]): readonly PackedAny[] | null {
+    let previous = this.byName.get(sent);
+    if (!previous) {
+      previous = new Map(sent.map((r) => [r.name, r.resource]));
+      this.byName.set(sent, previous);
+    }
+    if (previous.size !== prepared.sent.length || previous.size !== sent.length) return null;
+    const changed: PackedAny[] = [];
+    for (const r of prepared.sent) {
+      const before = previous.get(r.name);
+      if (!before) return null;
+      if (before !== r.resource && !sameBytes(before.value, r.resource.value)) changed.push(r.resource);
+    }
+    return changed.length > 0 ? Object.freeze(changed) : null;
+  }
 
   constructor(private readonly encoded: EncodedResourceCache) {}
 

@@ -54,12 +54,15 @@ const PUSH_SLICE_MS = 20;
 
 /** Two pushes a proxy has not been sent yet, as one: full if either was, with every reason. */
 export function mergePushRequests(a: PushRequest, b: PushRequest): PushRequest {
-  return {
+  const merged: PushRequest = {
     full: a.full || b.full,
     reasons: new Set([...a.reasons, ...b.reasons]),
     configsUpdated: new Set([...a.configsUpdated, ...b.configsUpdated]),
     workloadsUpdated: new Set([...a.workloadsUpdated, ...b.workloadsUpdated]),
   };
+  // The changed services stay known only while both pushes knew theirs.
+  if (merged.full || !a.edsServices || !b.edsServices) return merged;
+  return { ...merged, edsServices: new Set([...a.edsServices, ...b.edsServices]) };
 }
 
 export interface AdsServerOptions<P extends PushSnapshot, S> {
@@ -414,8 +417,11 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
         this.log('error', `ADS:${shortTypeName(typeUrl)}: cannot generate for ${id}: ${(e as Error).message}`);
         continue;
       }
-      const { digest, packed } = prepared;
+      const { digest } = prepared;
       if (!force && watch.nonceSent !== undefined && watch.digest === digest) continue;
+      // An incremental EDS push carries only the assignments that changed (see PushRequest.edsServices).
+      const incremental = !force && trigger.kind === 'push' && !trigger.request.full && trigger.request.edsServices !== undefined && typeUrl === TYPE_URL.CLUSTER_LOAD_ASSIGNMENT;
+      const packed = (incremental && watch.sent && this.prepared.changedSince(prepared, watch.sent)) || prepared.packed;
       const nonce = randomUUID();
       const response: DiscoveryResponse = {
         version_info: push.version,

@@ -55,13 +55,45 @@ function workloadKey(proxy: Proxy, typeUrl: string): string {
   }
 }
 
-/** The part of the cache key that describes the proxy, for `typeUrl`. */
+/** A proxy's view fields, and its key per type, once per proxy object (resolved once per push). */
+const views = new WeakMap<Proxy, { readonly view: string; readonly byType: Map<string, string> }>();
+
+/**
+ * The part of the cache key that describes the proxy, for `typeUrl`. The same proxy gets the same
+ * string object back, whose hash the engine keeps: keys are long, and looked up for every proxy.
+ */
 export function proxyViewKey(proxy: Proxy, typeUrl: string): string {
-  const view: Record<string, unknown> = {};
-  for (const [field, role] of Object.entries(PROXY_FIELD_ROLES)) {
-    if (role === 'view') view[field] = proxy[field as keyof Proxy];
+  let memo = views.get(proxy);
+  if (!memo) {
+    const fields: Record<string, unknown> = {};
+    for (const [field, role] of Object.entries(PROXY_FIELD_ROLES)) {
+      if (role === 'view') fields[field] = proxy[field as keyof Proxy];
+    }
+    memo = { view: canonical(fields), byType: new Map() };
+    views.set(proxy, memo);
   }
-  return `${canonical(view)}|${workloadKey(proxy, typeUrl)}`;
+  let key = memo.byType.get(typeUrl);
+  if (key === undefined) {
+    key = `${typeUrl}\n${memo.view}|${workloadKey(proxy, typeUrl)}`;
+    memo.byType.set(typeUrl, key);
+  }
+  return key;
+}
+
+/**
+ * Subscribed names as a key, once per list: a proxy keeps its list while its subscription stays,
+ * and a long EDS subscription would otherwise be serialized for every proxy on every push.
+ */
+const nameKeys = new WeakMap<readonly string[], string>();
+
+function namesKey(names: readonly string[] | undefined): string {
+  if (names === undefined) return '*';
+  let key = nameKeys.get(names);
+  if (key === undefined) {
+    key = JSON.stringify(names);
+    nameKeys.set(names, key);
+  }
+  return key;
 }
 
 /** Shared resources are frozen, so a translator or server that mutates one fails loudly at once. */
@@ -85,7 +117,8 @@ export interface XdsCacheStats {
 }
 
 export class XdsCache<R> {
-  private readonly byPush = new WeakMap<PushContext, Map<string, Entry<R>>>();
+  /** Per push: proxy view (with type) → subscribed names → entry. */
+  private readonly byPush = new WeakMap<PushContext, Map<string, Map<string, Entry<R>>>>();
   readonly stats: XdsCacheStats = { hits: 0, misses: 0, uncacheable: 0 };
 
   /**
@@ -102,12 +135,18 @@ export class XdsCache<R> {
     problems: TranslationProblem[],
     generate: (problems: TranslationProblem[]) => R[],
   ): readonly R[] {
-    let entries = this.byPush.get(push);
+    let views = this.byPush.get(push);
+    if (!views) {
+      views = new Map();
+      this.byPush.set(push, views);
+    }
+    const view = proxyViewKey(proxy, typeUrl);
+    let entries = views.get(view);
     if (!entries) {
       entries = new Map();
-      this.byPush.set(push, entries);
+      views.set(view, entries);
     }
-    const key = `${typeUrl}\n${proxyViewKey(proxy, typeUrl)}\n${names === undefined ? '*' : JSON.stringify(names)}`;
+    const key = namesKey(names);
     const cached = entries.get(key);
     if (cached) {
       this.stats.hits += 1;

@@ -19,7 +19,8 @@ describe('PilotXdsGenerator', () => {
   it('reads labels, the HTTP proxy port and interception mode from node metadata', () => {
     const state = generator.proxyState(node as never, push);
     assert.deepEqual(state.proxy.labels, { app: 'tester' });
-    assert.deepEqual(state.proxy.metadata, { httpProxyPort: 15080, interceptionMode: 'NONE' });
+    const { httpProxyPort, interceptionMode, bindAddress, portMap } = state.proxy.metadata;
+    assert.deepEqual({ httpProxyPort, interceptionMode, bindAddress, portMap }, { httpProxyPort: 15080, interceptionMode: 'NONE', bindAddress: undefined, portMap: undefined });
   });
 
   it('answers every xDS type with encodable, named resources', () => {
