@@ -1,6 +1,7 @@
 // The whole mesh for end-to-end tests, as `skiff demo` runs it: control plane, local runtime with
 // real sidecar processes, the ingress gateway on a free port, and (by default) Bookinfo installed
-// and ready. One per test file: start it in `before`, stop it in `after`.
+// and ready. One per test file: start it in `before`, stop it in `after`. Config changes wait until
+// every proxy acknowledged the push they caused (the ADS server's sync status), not a fixed time.
 //
 // Sidecars run the compiled CLI (bin/skiff.js → dist/), so `npm run build` must have run first.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,7 +14,9 @@ import { applyFiles, BOOKINFO_MANIFESTS, enableInjection, waitReady } from '../.
 import { isPodReady } from '../../src/runtime/deployment-controller.js';
 import { containerLogFile } from '../../src/runtime/local-runtime.js';
 import { startMesh, type Mesh } from '../../src/runtime/mesh.js';
-import { allocatePort } from '../../src/runtime/ports.js';
+import { createServer } from 'node:net';
+import { parseAllDocuments } from 'yaml';
+import { PUSH_KINDS } from '../../src/control-plane/model/push-builder.js';
 import { httpCall, pageReviews, repeat, reviewsVersionOf, type HttpOptions, type HttpResult, type PageReviews } from './mesh-http.js';
 
 export interface CliResult {
@@ -53,7 +56,10 @@ export interface MeshHarness {
   applyYaml(yaml: string, namespace?: string): Promise<void>;
   /** `skiff delete KIND NAME`, then waits until every proxy has the change. */
   deleteConfig(kind: string, name: string, namespace?: string): Promise<void>;
-  /** Waits until a push newer than `since` (default: the current one) reached every proxy and was acknowledged. */
+  /**
+   * Waits until every proxy acknowledged the config it was sent; with `since` (a push version),
+   * first until a newer push was made.
+   */
   waitForConfig(since?: string): Promise<void>;
   /** The version of the push proxies are being served. */
   pushVersion(): string | undefined;
@@ -61,6 +67,8 @@ export interface MeshHarness {
   login(user: string): Promise<string>;
   /** Loads /productpage `n` times and reads which reviews version served each. */
   productPages(n: number, opts?: HttpOptions & { concurrency?: number }): Promise<PageReviews[]>;
+  /** Loads /productpage `n` times: pages served by each reviews version, by star colour, and without reviews. */
+  countVersions(n: number, opts?: HttpOptions & { concurrency?: number }): Promise<VersionCounts>;
   /** Calls the reviews API through the gateway `n` times; the version (v1|v2|v3) that answered each. */
   reviewsApiVersions(n: number, opts?: HttpOptions & { concurrency?: number }): Promise<(string | undefined)[]>;
   pods(namespace?: string): Resource[];
@@ -77,7 +85,24 @@ export interface MeshHarness {
   stop(): Promise<void>;
 }
 
+export interface VersionCounts {
+  v1: number;
+  v2: number;
+  v3: number;
+  black: number;
+  red: number;
+  /** Pages that showed the reviews error instead of reviews. */
+  unavailable: number;
+}
+
 export const POD = { group: '', kind: 'Pod' };
+
+/** Whether the control plane makes a push when `r` changes (the kinds the push context reads). */
+function isPushKind(r: Resource): boolean {
+  const slash = r.apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : r.apiVersion.slice(0, slash);
+  return PUSH_KINDS.some((k) => k.group === group && k.kind === r.kind);
+}
 const BOOKINFO_PODS = 6;
 
 export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
@@ -91,13 +116,34 @@ export async function until<T>(what: string, fn: () => T | undefined | false | P
 }
 
 /**
+ * A free loopback port the kernel never hands out for port 0. The gateway binds the ingress port
+ * only once its Gateway config arrives, many seconds after the mesh starts; a port from the
+ * ephemeral range could meanwhile be given to a pod by the runtime's own allocations.
+ */
+async function listenerPortOutsideEphemeralRange(): Promise<number> {
+  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '32768 60999');
+  const low = Number(range.trim().split(/\s+/)[0]) || 32768;
+  const floor = Math.min(10_000, low - 1000);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = floor + Math.floor(Math.random() * (low - floor));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port found below the ephemeral range (${range.trim()})`);
+}
+
+/**
  * Fails when a ready proxy could not bind one of its listeners. The runtime hands each pod ports
  * it found free and released; another process can take one before the proxy binds it, and the
  * pod still reports ready. Tests would then fail far from the cause, so it is named here.
  */
 export async function assertListenersBound(h: MeshHarness): Promise<void> {
   const errors = await h.listenerErrors();
-  if (errors.length > 0) throw new Error(`proxies report listeners they could not bind (runtime port allocation race, src/runtime/ports.ts):\n${errors.join('\n')}`);
+  if (errors.length > 0) throw new Error(`proxies report listeners they could not bind: a port the runtime assigned (src/runtime/ports.ts allocatePort binds port 0 and releases it) was taken by another process before the proxy bound it:\n${errors.join('\n')}`);
 }
 
 export function runtimeStatus(pod: Resource): PodRuntimeStatus {
@@ -106,7 +152,7 @@ export function runtimeStatus(pod: Resource): PodRuntimeStatus {
 
 export async function startMeshHarness(opts: MeshHarnessOptions = {}): Promise<MeshHarness> {
   const home = await mkdtemp(join(tmpdir(), 'skiff-e2e-'));
-  const ingressPort = await allocatePort();
+  const ingressPort = await listenerPortOutsideEphemeralRange();
   const logs: string[] = [];
   let mesh: Mesh;
   try {
@@ -121,15 +167,12 @@ export async function startMeshHarness(opts: MeshHarnessOptions = {}): Promise<M
 
   const pushVersion = () => ads.current()?.version;
 
-  const waitForConfig = async (since = pushVersion()) => {
-    const started = Date.now();
-    await until('every proxy to acknowledge the new config', () => {
-      const version = pushVersion();
-      // A write that changed nothing the proxies read makes no push: after a moment, go on.
-      if (version === since && Date.now() - started < 2000) return false;
+  /** With `since`, first waits for a push newer than it; then until every proxy acknowledged what it was sent. */
+  const waitForConfig = async (since?: string) => {
+    if (since !== undefined) await until(`a push after version ${since}`, () => pushVersion() !== since, 30_000, 50);
+    await until('every proxy to acknowledge its config', () => {
       if (ads.pushInProgress()) return false;
-      const behind = ads.syncStatus().filter((s) => s.xds.some((t) => t.state !== 'SYNCED' && t.state !== 'NOT SENT'));
-      return behind.length === 0;
+      return ads.syncStatus().every((s) => s.xds.every((t) => t.state === 'SYNCED' || t.state === 'NOT SENT'));
     }, 30_000, 50);
   };
 
@@ -157,14 +200,20 @@ export async function startMeshHarness(opts: MeshHarnessOptions = {}): Promise<M
     mesh, home, ingressPort, gatewayGet, skiff, waitForConfig, pushVersion, pods, podsOf,
     async apply(files, namespace = 'default') {
       const since = pushVersion();
-      await applyFiles(store, files, namespace);
-      await waitForConfig(since);
+      const before = Number(store.resourceVersion());
+      const applied = await applyFiles(store, files, namespace);
+      // The store keeps an object whose content did not change, and then no push follows.
+      const changed = applied.filter((r) => Number(r.metadata.resourceVersion) > before);
+      await waitForConfig(changed.some(isPushKind) ? since : undefined);
     },
     async applyYaml(yaml, namespace = 'default') {
       const since = pushVersion();
       const r = await skiff(['-n', namespace, 'apply', '-f', '-'], yaml);
       if (r.code !== 0) throw new Error(`skiff apply failed (${r.code}): ${r.stderr}${r.stdout}`);
-      await waitForConfig(since);
+      // Only a changed object of a kind the push reads makes a new push.
+      const changed = r.stdout.split('\n').filter((l) => l !== '' && !l.endsWith(' unchanged')).length > 0;
+      const pushes = parseAllDocuments(yaml).some((d) => { const o = d.toJS() as Resource | null; return o !== null && isPushKind(o); });
+      await waitForConfig(changed && pushes ? since : undefined);
     },
     async deleteConfig(kind, name, namespace = 'default') {
       const since = pushVersion();
@@ -188,6 +237,15 @@ export async function startMeshHarness(opts: MeshHarnessOptions = {}): Promise<M
         if (r.status !== 200) throw new Error(`/productpage answered ${r.status}: ${r.body.slice(0, 200)}`);
         return pageReviews(r.body);
       });
+    },
+    async countVersions(n, o = {}) {
+      const counts: VersionCounts = { v1: 0, v2: 0, v3: 0, black: 0, red: 0, unavailable: 0 };
+      for (const p of await harness.productPages(n, o)) {
+        if (p.version === 'v1' || p.version === 'v2' || p.version === 'v3') counts[p.version]++;
+        if (p.stars) counts[p.stars]++;
+        if (p.reviewsUnavailable) counts.unavailable++;
+      }
+      return counts;
     },
     async reviewsApiVersions(n, o = {}) {
       return repeat(n, o.concurrency ?? 6, async () => {
