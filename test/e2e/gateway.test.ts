@@ -130,6 +130,12 @@ describe('the gateway host table', { timeout: 120_000 }, () => {
       expect: { 'bookinfo.example.com': 200, 'other.example.com': 404, 'example.com': 404 },
     },
     {
+      // Istio 1.15+ sets ignore_port_in_host_matching on gateway routes: a browser's `Host: name:port` matches too.
+      name: 'a Host header with a port matches the host without it',
+      gateway: ['bookinfo.example.com'], virtualService: ['bookinfo.example.com'],
+      expect: { 'bookinfo.example.com:8080': 200, 'bookinfo.example.com:80': 200, 'other.example.com:8080': 404 },
+    },
+    {
       name: 'a VirtualService with two hosts, of which the gateway allows one',
       gateway: ['bookinfo.example.com'], virtualService: ['bookinfo.example.com', 'reviews.example.com'],
       expect: { 'bookinfo.example.com': 200, 'reviews.example.com': 404 },
