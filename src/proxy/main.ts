@@ -7,7 +7,6 @@ import type { ProxyConfigSource } from './config-source.js';
 import type { ProxyRole } from './listener/listener-manager.js';
 import { ProxyServer } from './proxy.js';
 import { installIstioMetrics } from './telemetry/istio-metrics.js';
-import { AdsConfigSource } from './xds-client/ads-config-source.js';
 
 export interface StartProxyOptions {
   role: ProxyRole;
@@ -58,9 +57,11 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   if (!options.configSource && !options.xdsAddress) throw new Error('startProxy: give xdsAddress (the control plane) or configSource');
   const server = new ProxyServer({ role: options.role, nodeId: options.nodeId, cluster: options.nodeCluster ?? defaultCluster(options.nodeId) }, log, options.accessLogCapture);
   installIstioMetrics(server, options.nodeMetadata);
+  // The ADS client (gRPC, the Envoy protos) is loaded only when the proxy talks to a control plane:
+  // a proxy on a static configuration does without its memory.
   const source: ProxyConfigSource =
     options.configSource ??
-    new AdsConfigSource({
+    new (await import('./xds-client/ads-config-source.js')).AdsConfigSource({
       address: options.xdsAddress!,
       node: { id: options.nodeId, cluster: options.nodeCluster ?? defaultCluster(options.nodeId), metadata: options.nodeMetadata },
       log,

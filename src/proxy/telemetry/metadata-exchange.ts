@@ -4,8 +4,8 @@
 // from the response; inbound requests read the client's and answer with ours. The headers never
 // reach the app. Istio's standard metrics take their peer labels from it.
 
-import { decodeMessage, encodeMessage } from '../../xds/codec.js';
 import type { HeaderMap } from '../config/request-view.js';
+import { decodeStruct, encodeStruct } from './struct-codec.js';
 
 export const PEER_METADATA = 'x-envoy-peer-metadata';
 export const PEER_METADATA_ID = 'x-envoy-peer-metadata-id';
@@ -61,7 +61,7 @@ export class MetadataExchange {
     }
     const workload = workloadName(metadata, nodeId.split('~')[2]?.split('.')[0]);
     if (workload) own.WORKLOAD_NAME = workload;
-    this.encoded = encodeMessage('google.protobuf.Struct', own).toString('base64');
+    this.encoded = encodeStruct(own).toString('base64');
   }
 
   /** Adds our identity to an outbound request, or to an inbound response. */
@@ -80,8 +80,7 @@ export class MetadataExchange {
     let peer = this.cache.get(v);
     if (peer === undefined) {
       try {
-        const meta = decodeMessage('google.protobuf.Struct', Buffer.from(v, 'base64'));
-        peer = meta && typeof meta === 'object' && !Array.isArray(meta) ? peerFromMetadata(meta as Record<string, unknown>) : null;
+        peer = peerFromMetadata(decodeStruct(Buffer.from(v, 'base64')));
       } catch {
         peer = null;
       }

@@ -9,13 +9,19 @@ export class Stat {
   value = 0;
   constructor(
     readonly kind: StatKind,
-    /** Envoy's flat name: `cluster.outbound|9080||reviews.default.svc.cluster.local.upstream_rq_total`. */
-    readonly name: string,
-    /** Prometheus metric name: `envoy_cluster_upstream_rq_total`. */
+    /** Prometheus metric name: `envoy_cluster_upstream_rq_total` (one shared string per metric). */
     readonly promName: string,
-    /** Prometheus labels, already escaped: `envoy_cluster_name="..."`. */
+    /** Prometheus labels, already escaped: `envoy_cluster_name="..."` (one shared string per scope). */
     readonly promLabels: string,
+    /** Envoy's flat name is `${scope}.${suffix}` (just `suffix` when scope is ''), joined on demand. */
+    private readonly scope: string,
+    private readonly suffix: string,
   ) {}
+
+  /** Envoy's flat name: `cluster.outbound|9080||reviews.default.svc.cluster.local.upstream_rq_total`. */
+  get name(): string {
+    return this.scope === '' ? this.suffix : `${this.scope}.${this.suffix}`;
+  }
 }
 
 export interface Histogram {
@@ -47,8 +53,21 @@ export function observe(h: Histogram, value: number): void {
   }
 }
 
+/** The stats of one scope (`cluster.<name>`): they share the scope's name and label strings. */
+interface Scope {
+  readonly promLabels: string;
+  readonly stats: Map<string, Stat>;
+}
+
+// A sidecar holds ~30 stats for each of thousands of clusters, so names are not stored per stat:
+// a stat keeps references to its scope's strings and Prometheus names are shared across scopes.
 export class StatsStore {
-  private readonly stats = new Map<string, Stat>();
+  /** Scoped stats by scope name (`cluster.<name>`), then by suffix. */
+  private readonly scopes = new Map<string, Scope>();
+  /** Untagged and explicitly labelled stats by their full name. */
+  private readonly flat = new Map<string, Stat>();
+  /** `envoy_<prefix>_<suffix>` names, one string each however many scopes use them. */
+  private readonly promNames = new Map<string, string>();
   private readonly histograms = new Map<string, Histogram>();
 
   /**
@@ -57,22 +76,35 @@ export class StatsStore {
    * config updates.
    */
   scoped(kind: StatKind, prefix: string, tagName: string, tagValue: string, suffix: string): Stat {
-    const name = `${prefix}.${tagValue}.${suffix}`;
-    let s = this.stats.get(name);
+    const scopeName = `${prefix}.${tagValue}`;
+    let scope = this.scopes.get(scopeName);
+    if (!scope) {
+      scope = { promLabels: `envoy_${tagName}="${escapeLabelValue(tagValue)}"`, stats: new Map() };
+      this.scopes.set(scopeName, scope);
+    }
+    let s = scope.stats.get(suffix);
     if (!s) {
-      const promName = `envoy_${prefix}_${suffix}`.replace(/[^a-zA-Z0-9_]/g, '_');
-      s = new Stat(kind, name, promName, `envoy_${tagName}="${escapeLabelValue(tagValue)}"`);
-      this.stats.set(name, s);
+      s = new Stat(kind, this.promName(`${prefix}_${suffix}`), scope.promLabels, scopeName, suffix);
+      scope.stats.set(suffix, s);
     }
     return s;
   }
 
+  private promName(name: string): string {
+    let p = this.promNames.get(name);
+    if (p === undefined) {
+      p = `envoy_${name}`.replace(/[^a-zA-Z0-9_]/g, '_');
+      this.promNames.set(name, p);
+    }
+    return p;
+  }
+
   /** An untagged stat such as `server.live`. */
   plain(kind: StatKind, name: string): Stat {
-    let s = this.stats.get(name);
+    let s = this.flat.get(name);
     if (!s) {
-      s = new Stat(kind, name, `envoy_${name}`.replace(/[^a-zA-Z0-9_]/g, '_'), '');
-      this.stats.set(name, s);
+      s = new Stat(kind, this.promName(name), '', '', name);
+      this.flat.set(name, s);
     }
     return s;
   }
@@ -80,10 +112,10 @@ export class StatsStore {
   /** A stat with explicit Prometheus labels (Istio's standard metrics); `key` identifies it. */
   labelled(kind: StatKind, promName: string, labels: string): Stat {
     const key = `${promName}{${labels}}`;
-    let s = this.stats.get(key);
+    let s = this.flat.get(key);
     if (!s) {
-      s = new Stat(kind, key, promName, labels);
-      this.stats.set(key, s);
+      s = new Stat(kind, promName, labels, '', key);
+      this.flat.set(key, s);
     }
     return s;
   }
@@ -99,7 +131,10 @@ export class StatsStore {
   }
 
   all(): Stat[] {
-    return [...this.stats.values()];
+    const out: Stat[] = [];
+    for (const scope of this.scopes.values()) for (const s of scope.stats.values()) out.push(s);
+    for (const s of this.flat.values()) out.push(s);
+    return out;
   }
 
   allHistograms(): Histogram[] {
@@ -109,9 +144,10 @@ export class StatsStore {
   /** Envoy's /stats text format: `name: value`, sorted by name. */
   formatText(filter?: RegExp): string {
     const lines: string[] = [];
-    for (const s of [...this.stats.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (filter && !filter.test(s.name)) continue;
-      lines.push(`${s.name}: ${s.value}`);
+    const named = this.all().map((s) => [s.name, s.value] as const);
+    for (const [name, value] of named.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      if (filter && !filter.test(name)) continue;
+      lines.push(`${name}: ${value}`);
     }
     return lines.join('\n') + (lines.length ? '\n' : '');
   }
@@ -119,7 +155,7 @@ export class StatsStore {
   /** Prometheus text exposition (0.0.4), grouped by metric name with one TYPE line each. */
   formatPrometheus(): string {
     const groups = new Map<string, Stat[]>();
-    for (const s of this.stats.values()) {
+    for (const s of this.all()) {
       const g = groups.get(s.promName);
       if (g) g.push(s);
       else groups.set(s.promName, [s]);
