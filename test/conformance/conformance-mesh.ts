@@ -47,10 +47,12 @@ export class XdsClientProcess {
       if (reply.error !== undefined) p.reject(new Error(`gRPC client process: ${reply.error}`));
       else p.resolve(reply.value);
     });
-    child.on('exit', (code, signal) => {
-      for (const p of this.pending.values()) p.reject(new Error(`gRPC client process exited (${signal ?? code})`));
+    const failAll = (why: string) => {
+      for (const p of this.pending.values()) p.reject(new Error(`gRPC client process ${why}`));
       this.pending.clear();
-    });
+    };
+    child.on('error', (e) => failAll(`failed: ${e.message}`));
+    child.on('exit', (code, signal) => failAll(`exited (${signal ?? code})`));
     return child;
   }
 

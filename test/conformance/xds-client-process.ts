@@ -12,7 +12,7 @@ const BOOTSTRAP_OPTION = 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config
 
 export interface CallOptions {
   readonly metadata?: Record<string, string>;
-  /** Milliseconds; 10 s by default. */
+  /** Milliseconds; 20 s by default (a first call waits for the xDS config on a loaded machine). */
   readonly deadlineMs?: number;
   /** Wait for the channel (and its xDS config) instead of failing fast; on by default. */
   readonly waitForReady?: boolean;
@@ -36,7 +36,7 @@ function call(client: grpc.Client, path: string, options: CallOptions): Promise<
   const def = methodDefinition(path);
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(options.metadata ?? {})) md.set(k, v);
-  const callOptions = { deadline: Date.now() + (options.deadlineMs ?? 10_000), waitForReady: options.waitForReady ?? true } as grpc.CallOptions;
+  const callOptions = { deadline: Date.now() + (options.deadlineMs ?? 20_000), waitForReady: options.waitForReady ?? true } as grpc.CallOptions;
   const start = performance.now();
   return new Promise((resolve) => {
     client.makeUnaryRequest(path, def.requestSerialize, def.responseDeserialize, { message: 'hello' }, md, callOptions, (e, response) => {
