@@ -50,7 +50,7 @@ ${fault.replace(/^/gm, '      ')}
 `;
 }
 
-describe('fault injection', { timeout: 180_000 }, () => {
+describe('fault injection', { timeout: 300_000 }, () => {
   test('virtual-service-ratings-test-delay: jason waits about 6 s and sees the reviews error', async () => {
     await h.apply(['samples/bookinfo/networking/virtual-service-ratings-test-delay.yaml']);
     const page = await h.gatewayGet('/productpage', { cookie: jason });
@@ -104,7 +104,7 @@ describe('fault injection', { timeout: 180_000 }, () => {
   });
 });
 
-describe('request timeouts', { timeout: 120_000 }, () => {
+describe('request timeouts', { timeout: 300_000 }, () => {
   before(async () => {
     await h.apply([
       'samples/bookinfo/networking/virtual-service-all-v1.yaml',

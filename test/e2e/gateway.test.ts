@@ -10,7 +10,7 @@ let h: MeshHarness;
 before(async () => { h = await startMeshHarness(); }, { timeout: 240_000 });
 after(async () => { await h?.stop(); });
 
-describe('Bookinfo through the ingress gateway', { timeout: 120_000 }, () => {
+describe('Bookinfo through the ingress gateway', { timeout: 300_000 }, () => {
   test('the product page answers for any Host (the gateway and VirtualService host `*`)', async () => {
     for (const host of [undefined, 'bookinfo.example.com', 'anything.test']) {
       const r = await h.gatewayGet('/productpage', { host });
@@ -53,7 +53,7 @@ describe('Bookinfo through the ingress gateway', { timeout: 120_000 }, () => {
   });
 });
 
-describe('redirect and rewrite', { timeout: 120_000 }, () => {
+describe('redirect and rewrite', { timeout: 300_000 }, () => {
   after(async () => { await h.apply(['samples/bookinfo/networking/bookinfo-gateway.yaml']); });
 
   test('/yunwei redirects with 301 to the configured path and authority', async () => {
@@ -120,7 +120,7 @@ ${list(virtualServiceHosts).replace(/^ {2}/gm, '')}
 `;
 }
 
-describe('the gateway host table', { timeout: 120_000 }, () => {
+describe('the gateway host table', { timeout: 300_000 }, () => {
   after(async () => { await h.apply(['samples/bookinfo/networking/bookinfo-gateway.yaml']); });
 
   const rows: { name: string; gateway: string[]; virtualService: string[]; expect: Record<string, number> }[] = [

@@ -62,7 +62,7 @@ ${Object.keys(podAnnotations).length > 0 ? `      annotations:\n${block(podAnnot
 `;
 }
 
-describe('sidecar injection', { timeout: 180_000 }, () => {
+describe('sidecar injection', { timeout: 300_000 }, () => {
   test('a namespace without istio-injection runs pods without a sidecar (1/1)', async () => {
     const applied = await h.skiff(['-n', NS, 'apply', '-f', join(repoRoot(), 'test/e2e/manifests/sleep.yaml')]);
     assert.equal(applied.code, 0, applied.stderr);

@@ -31,7 +31,7 @@ function fortioPod(): Resource {
   return pod;
 }
 
-describe('circuit breaking', { timeout: 180_000 }, () => {
+describe('circuit breaking', { timeout: 300_000 }, () => {
   before(async () => { await h.apply(['test/e2e/manifests/destination-rule-fortio-server-circuit-breaker.yaml']); });
 
   test('one connection at a time: 20 calls, all 200', async () => {
@@ -50,6 +50,10 @@ describe('circuit breaking', { timeout: 180_000 }, () => {
     const overflowed = stats.split('\n').filter((l) => l.startsWith('istio_requests_total{') && l.includes('response_code="503"') && l.includes('response_flags="UO"') && l.includes('destination_service="fortio-server.default.svc.cluster.local"'));
     assert.equal(overflowed.length, 1, `istio_requests_total with response_flags="UO" on the client sidecar:\n${stats.split('\n').filter((l) => l.startsWith('istio_requests_total{')).join('\n')}`);
     assert.equal(Number(overflowed[0]!.split(' ').pop()), seen[503], 'every 503 is an overflow');
+    // What the task reads with `pilot-agent request GET stats | grep fortio | grep pending`.
+    const envoyStats = (await h.sidecarAdmin(fortioPod(), '/stats')).body;
+    const pendingOverflow = /^cluster\.outbound\|8080\|\|fortio-server\.default\.svc\.cluster\.local\.upstream_rq_pending_overflow: (\d+)$/m.exec(envoyStats);
+    assert.equal(Number(pendingOverflow?.[1]), seen[503], `upstream_rq_pending_overflow in:\n${envoyStats.split('\n').filter((l) => l.includes('fortio-server') && l.includes('pending')).join('\n')}`);
   });
 
   test('overflow is not an upstream failure: the host is not ejected and calls succeed again', async () => {
@@ -96,7 +100,7 @@ spec:
 `;
 }
 
-describe('load balancing over three replicas', { timeout: 240_000 }, () => {
+describe('load balancing over three replicas', { timeout: 300_000 }, () => {
   let replicas: string[];
   before(async () => {
     const since = h.pushVersion();
@@ -138,7 +142,7 @@ describe('load balancing over three replicas', { timeout: 240_000 }, () => {
   });
 });
 
-describe('the runtime restarts killed processes', { timeout: 180_000 }, () => {
+describe('the runtime restarts killed processes', { timeout: 300_000 }, () => {
   before(async () => {
     await h.deleteConfig('virtualservice', 'reviews');
     await h.deleteConfig('destinationrule', 'reviews');

@@ -12,7 +12,7 @@ before(async () => {
 }, { timeout: 240_000 });
 after(async () => { await h?.stop(); });
 
-describe('request routing', { timeout: 180_000 }, () => {
+describe('request routing', { timeout: 300_000 }, () => {
   test('virtual-service-all-v1: every page is served by reviews-v1, without stars', async () => {
     await h.apply(['samples/bookinfo/networking/virtual-service-all-v1.yaml']);
     // Were v2 or v3 still reachable at 1/3 each, 50 pages would all be v1 with odds (1/3)^50.

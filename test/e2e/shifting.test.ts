@@ -23,7 +23,7 @@ function assertShare(count: number, n: number, weight: number, what: string, see
   assert.ok(count >= min && count <= max, `${what}: ${count} of ${n}, expected ${min}..${max} (${weight}% ± 5σ); saw ${JSON.stringify(seen)}`);
 }
 
-describe('weighted routing between reviews subsets', { timeout: 240_000 }, () => {
+describe('weighted routing between reviews subsets', { timeout: 300_000 }, () => {
   // n per split: enough that mean − 5σ of the smaller subset stays above zero and the range
   // excludes the neighbouring splits (80/20 vs 50/50, 90/10 vs 100/0 and 80/20).
   const cases = [
@@ -42,7 +42,7 @@ describe('weighted routing between reviews subsets', { timeout: 240_000 }, () =>
   }
 });
 
-describe('the customers app (getting-started tutorial)', { timeout: 180_000 }, () => {
+describe('the customers app (getting-started tutorial)', { timeout: 300_000 }, () => {
   before(async () => {
     await h.apply(['samples/customers/customers-routing.yaml']);
     // Exposed on the Bookinfo gateway's listener under its own host, next to Bookinfo's `*`.
