@@ -1,10 +1,11 @@
 // VirtualService matches as gRPC's xDS client evaluates them (gRPC's xDS interop tests'
 // path and header matching cases): the method path by exact, prefix and regex; request metadata by
-// exact, prefix, suffix, presence, regex and inverted matches.
+// exact, prefix, suffix, presence, regex and inverted matches; and the virtual host chosen by the
+// channel target, short names included.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startConformanceMesh, XdsClientProcess, type ConformanceMesh, type EchoChannel } from './conformance-mesh.js';
-import { grpcService, toSubset, versionSubsets, virtualService } from './conformance-resources.js';
+import { SERVICE_PORT, grpcService, toSubset, versionSubsets, virtualService } from './conformance-resources.js';
 import { METHOD } from './echo-backend.js';
 
 const client = new XdsClientProcess();
@@ -64,5 +65,18 @@ test('request metadata routes by exact, prefix, suffix, presence, regex and inve
     // The backend saw the metadata the route matched on.
     for (const [k, v] of Object.entries(metadata)) assert.equal(r.metadata[k], v);
   }
+  assert.deepEqual(mesh.nacks(), []);
+});
+
+test('short targets (reviews, reviews.default, reviews.default.svc) resolve in the client\'s namespace to the same routes', async (t) => {
+  const { mesh, channel: fqdn } = await meshWithVersions(t, [{ route: toSubset('v3') }]);
+  assert.equal((await fqdn.call(METHOD.echo)).backend, 'reviews-v3');
+  for (const host of ['reviews', 'reviews.default', 'reviews.default.svc']) {
+    const channel = await mesh.channel(`xds:///${host}:${SERVICE_PORT}`);
+    assert.equal((await channel.call(METHOD.echo)).backend, 'reviews-v3', host);
+  }
+  // Each channel watched the listener under the name it was given.
+  const listeners = mesh.controlPlane.ads!.syncStatus().map((p) => p.xds.find((x) => x.type === 'LDS')!.subscribed);
+  assert.deepEqual(listeners.flat().sort(), ['reviews.default.svc.cluster.local:9080', 'reviews.default.svc:9080', 'reviews.default:9080', 'reviews:9080']);
   assert.deepEqual(mesh.nacks(), []);
 });
