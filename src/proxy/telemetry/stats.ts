@@ -55,6 +55,7 @@ export function observe(h: Histogram, value: number): void {
 
 /** The stats of one scope (`cluster.<name>`): they share the scope's name and label strings. */
 interface Scope {
+  readonly name: string;
   readonly promLabels: string;
   readonly stats: Map<string, Stat>;
 }
@@ -79,12 +80,12 @@ export class StatsStore {
     const scopeName = `${prefix}.${tagValue}`;
     let scope = this.scopes.get(scopeName);
     if (!scope) {
-      scope = { promLabels: `envoy_${tagName}="${escapeLabelValue(tagValue)}"`, stats: new Map() };
+      scope = { name: scopeName, promLabels: `envoy_${tagName}="${escapeLabelValue(tagValue)}"`, stats: new Map() };
       this.scopes.set(scopeName, scope);
     }
     let s = scope.stats.get(suffix);
     if (!s) {
-      s = new Stat(kind, this.promName(`${prefix}_${suffix}`), scope.promLabels, scopeName, suffix);
+      s = new Stat(kind, this.promName(`${prefix}_${suffix}`), scope.promLabels, scope.name, suffix);
       scope.stats.set(suffix, s);
     }
     return s;
