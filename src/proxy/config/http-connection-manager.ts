@@ -30,6 +30,10 @@ export interface HttpConnectionManagerConfig {
   readonly requestHeadersTimeoutMs: number;
   /** Downstream connection idle timeout (1 hour by default). */
   readonly idleTimeoutMs: number;
+  /** Request headers (request line included) larger than this get 431 (Envoy's default 60 KiB). */
+  readonly maxRequestHeadersKb: number;
+  /** More request headers than this get 431 (common_http_protocol_options.max_headers_count, default 100). */
+  readonly maxHeadersCount: number;
   readonly drainTimeoutMs: number;
   readonly serverName: string;
   readonly serverHeaderTransformation: 'OVERWRITE' | 'APPEND_IF_ABSENT' | 'PASS_THROUGH';
@@ -134,12 +138,12 @@ export function compileHttpConnectionManager(value: unknown, path: string, sink:
     fields: ['idle_timeout', 'max_connection_duration', 'max_headers_count', 'max_stream_duration', 'headers_with_underscores_action', 'max_requests_per_connection', 'max_response_headers_kb'],
   });
   const idleTimeoutMs = common?.durationMs('idle_timeout') ?? 3_600_000;
+  const maxHeadersCount = common?.int('max_headers_count', 100, 1) ?? 100;
   if (common) {
     for (const k of ['max_connection_duration', 'max_stream_duration']) if ((common.durationMs(k) ?? 0) > 0) common.error(k, 'is not supported by the Skiff proxy');
     if (common.enumValue('headers_with_underscores_action', ['ALLOW', 'REJECT_REQUEST', 'DROP_HEADER'], 'ALLOW') !== 'ALLOW') {
       common.error('headers_with_underscores_action', 'only ALLOW is supported by the Skiff proxy');
     }
-    common.int('max_headers_count', 100, 1);
     common.int('max_requests_per_connection', 0, 0);
   }
   r.message('http_protocol_options', {
@@ -173,7 +177,7 @@ export function compileHttpConnectionManager(value: unknown, path: string, sink:
   r.bool('append_local_overload', false);
   r.bool('add_user_agent', false);
   r.bool('add_proxy_protocol_connection_state', false);
-  r.int('max_request_headers_kb', 60, 1, 8192);
+  const maxRequestHeadersKb = r.int('max_request_headers_kb', 60, 1, 8192);
   r.durationMs('delayed_close_timeout');
   const accessLogs = compileAccessLogs(r, 'access_log', sink);
   if (sink.count > before || !routeSource || !router) return undefined;
@@ -194,6 +198,8 @@ export function compileHttpConnectionManager(value: unknown, path: string, sink:
     requestTimeoutMs: r.durationMs('request_timeout') ?? 0,
     requestHeadersTimeoutMs: r.durationMs('request_headers_timeout') ?? 0,
     idleTimeoutMs,
+    maxRequestHeadersKb,
+    maxHeadersCount,
     drainTimeoutMs: r.durationMs('drain_timeout') ?? 5000,
     serverName: r.string('server_name') || 'envoy',
     serverHeaderTransformation: r.enumValue('server_header_transformation', ['OVERWRITE', 'APPEND_IF_ABSENT', 'PASS_THROUGH'], 'OVERWRITE'),

@@ -14,6 +14,8 @@ import type { ProxyContext } from './proxy-context.js';
 import { HttpStream, onResponseClose, STREAM_OF_RESPONSE, type OriginalDestination } from './stream.js';
 import { proxyWebSocket } from './websocket.js';
 import { handleConnect } from './connect-tunnel.js';
+import { rejectHttp1Request, rejectMalformedRequest } from './request-rejection.js';
+import { ResponseFlag } from '../telemetry/response-flags.js';
 
 interface HcmStats {
   rqTotal: Stat;
@@ -29,6 +31,15 @@ interface HcmStats {
   noRoute: Stat;
 }
 
+/**
+ * How often node checks request_headers_timeout / request_timeout: a fraction of the shortest, so
+ * a timeout fires at most a quarter late, and never busier than every 50 ms.
+ */
+function connectionsCheckingIntervalMs(headersTimeoutMs: number, requestTimeoutMs: number): number {
+  const shortest = requestTimeoutMs > 0 ? Math.min(headersTimeoutMs, requestTimeoutMs) : headersTimeoutMs;
+  return Math.min(1000, Math.max(50, Math.floor(shortest / 4)));
+}
+
 /** Original destination of a socket handed over by the explicit proxy (CONNECT tunnels). */
 const socketDestination = new WeakMap<object, OriginalDestination>();
 
@@ -39,6 +50,9 @@ export class HttpConnectionManager {
   private readonly h2Sessions = new Set<ServerHttp2Session>();
   private pendingH2Socket: Duplex | undefined;
   private readonly stats: HcmStats;
+  /** Retired by a listener update or shutdown: responses ask clients to reconnect. */
+  draining = false;
+  private openConnections = 0;
 
   constructor(
     readonly config: HttpConnectionManagerConfig,
@@ -46,22 +60,34 @@ export class HttpConnectionManager {
     /** The listener's traffic_direction: Istio metrics report INBOUND as `destination`. */
     readonly direction: 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND' = 'UNSPECIFIED',
   ) {
-    this.server = createServer({ requireHostHeader: false }, (req, res) => this.handle(req, res, socketDestination.get(req.socket)));
+    const headersTimeoutMs = config.requestHeadersTimeoutMs > 0 ? config.requestHeadersTimeoutMs : 60_000;
+    this.server = createServer(
+      {
+        requireHostHeader: false,
+        // Strict parsing whatever NODE_OPTIONS says: a lenient parser is how requests get smuggled.
+        insecureHTTPParser: false,
+        maxHeaderSize: config.maxRequestHeadersKb * 1024,
+        connectionsCheckingInterval: connectionsCheckingIntervalMs(headersTimeoutMs, config.requestTimeoutMs),
+      },
+      (req, res) => this.handle(req, res, socketDestination.get(req.socket)),
+    );
     this.server.keepAliveTimeout = config.idleTimeoutMs > 0 ? config.idleTimeoutMs : 0;
-    this.server.headersTimeout = config.requestHeadersTimeoutMs > 0 ? config.requestHeadersTimeoutMs : 60_000;
+    this.server.headersTimeout = headersTimeoutMs;
     this.server.requestTimeout = config.requestTimeoutMs;
     this.server.timeout = config.streamIdleTimeoutMs;
+    // One past the limit, so a request over it is seen (and refused) while a flood is not stored.
+    this.server.maxHeadersCount = config.maxHeadersCount + 1;
+    // node enforces headersTimeout and requestTimeout, and tracks connections for
+    // closeIdleConnections(), only once a server emits 'listening'; this one never listens itself.
+    this.server.emit('listening');
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       proxyWebSocket(this, req, socket, head);
     });
     this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       void handleConnect(this, req, socket, head);
     });
-    this.server.on('clientError', (_err, socket: Duplex) => {
-      // Malformed requests get Envoy's 400 and the connection closes (DPE).
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
-    });
+    // Malformed requests get Envoy's 400 (431 oversized, 408 timed out) and the connection closes.
+    this.server.on('clientError', rejectMalformedRequest);
     const c = (suffix: string) => proxy.stats.scoped('counter', 'http', 'http_conn_manager_prefix', config.statPrefix, suffix);
     const g = (suffix: string) => proxy.stats.scoped('gauge', 'http', 'http_conn_manager_prefix', config.statPrefix, suffix);
     this.stats = {
@@ -80,8 +106,10 @@ export class HttpConnectionManager {
     this.server.on('connection', (socket: Duplex) => {
       this.stats.cxTotal.value++;
       this.stats.cxActive.value++;
+      this.openConnections++;
       socket.once('close', () => {
         this.stats.cxActive.value--;
+        if (--this.openConnections === 0 && this.draining) this.stopTimeoutChecks();
       });
     });
   }
@@ -147,6 +175,12 @@ export class HttpConnectionManager {
     const stream = new HttpStream(this, req, res, destination);
     (res as ServerResponse & { [STREAM_OF_RESPONSE]?: HttpStream })[STREAM_OF_RESPONSE] = stream;
     res.once('close', onResponseClose);
+    const rejection = stream.isHttp2 ? undefined : rejectHttp1Request(req, this.config.maxHeadersCount);
+    if (rejection) {
+      res.shouldKeepAlive = false;
+      stream.sendLocalReply(rejection.status, '', ResponseFlag.DownstreamProtocolError, rejection.details);
+      return;
+    }
     stream.run();
   }
 
@@ -170,9 +204,17 @@ export class HttpConnectionManager {
 
   /** Stops taking new requests on idle connections; busy ones finish (drain). */
   drain(): void {
+    this.draining = true;
     this.server.closeIdleConnections();
+    if (this.openConnections === 0) this.stopTimeoutChecks();
     // HTTP/2 sessions get GOAWAY: streams in flight finish, no new ones start.
     for (const s of this.h2Sessions) s.close();
+  }
+
+  /** Ends node's periodic timeout check, which would otherwise keep a retired manager alive. */
+  private stopTimeoutChecks(): void {
+    // close() on a server that never listened only clears its connection tracking.
+    this.server.close(() => undefined);
   }
 
   closeAll(): void {

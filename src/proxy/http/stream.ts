@@ -286,7 +286,7 @@ export class HttpStream implements FilterContext, StreamInfo {
     }
     if (this.hcm.direction === 'INBOUND') this.hcm.proxy.metadataExchange?.announce(headers);
     // HTTP/2 has no Connection header; its streams end with the session's GOAWAY instead.
-    if (this.hcm.proxy.draining && !this.isHttp2) headers.connection = 'close';
+    if ((this.hcm.draining || this.hcm.proxy.draining) && !this.isHttp2) headers.connection = 'close';
   }
 
   sendLocalReply(status: number, body: string, responseFlag: number, details: string): void {

@@ -86,6 +86,8 @@ export class ListenerRuntime {
       requestTimeoutMs: 0,
       requestHeadersTimeoutMs: 0,
       idleTimeoutMs: tcp.idleTimeoutMs,
+      maxRequestHeadersKb: 60,
+      maxHeadersCount: 100,
       drainTimeoutMs: 5000,
       serverName: 'envoy',
       serverHeaderTransformation: 'PASS_THROUGH',
