@@ -8,7 +8,7 @@ import type { HeaderMap, RequestView } from '../config/request-view.js';
 import type { ResourceLimit } from '../upstream/circuit-breaker.js';
 
 /** Why an attempt failed without a response. */
-export type AttemptFailure = 'connect-failure' | 'reset' | 'refused-stream' | 'per-try-timeout' | 'overflow';
+export type AttemptFailure = 'connect-failure' | 'reset' | 'protocol-error' | 'refused-stream' | 'per-try-timeout' | 'overflow';
 
 const GRPC_RETRY: [number, number][] = [
   [RetryOn.GRPC_CANCELLED, 1],

@@ -308,7 +308,9 @@ export class UpstreamRequest implements AttemptOwner {
     if (failure !== 'connect-failure') c.stats.rqRxReset.value++;
     this.stream.upstreamTransportFailureReason = err.message;
     if (this.committed) {
-      this.resetDownstream(failure === 'connect-failure' ? ResponseFlag.UpstreamConnectionFailure : ResponseFlag.UpstreamConnectionTermination);
+      this.resetDownstream(
+        failure === 'connect-failure' ? ResponseFlag.UpstreamConnectionFailure : failure === 'protocol-error' ? ResponseFlag.UpstreamProtocolError : ResponseFlag.UpstreamConnectionTermination,
+      );
       return;
     }
     if (this.retry && this.body !== 'stream' && this.retry.wouldRetryFailure(failure)) {
@@ -317,6 +319,8 @@ export class UpstreamRequest implements AttemptOwner {
     }
     if (failure === 'connect-failure') {
       this.finishWithReply(503, `${RESET_BODY}connection failure`, ResponseFlag.UpstreamConnectionFailure, 'upstream_reset_before_response_started{connection_failure}');
+    } else if (failure === 'protocol-error') {
+      this.finishWithReply(502, `${RESET_BODY}protocol error`, ResponseFlag.UpstreamProtocolError, 'upstream_reset_before_response_started{protocol_error}');
     } else {
       this.finishWithReply(503, `${RESET_BODY}connection termination`, ResponseFlag.UpstreamConnectionTermination, 'upstream_reset_before_response_started{connection_termination}');
     }
