@@ -9,7 +9,7 @@ import { DestinationRuleIndex, type ConsolidatedDestRule } from './destination-r
 import { gatewayConfigs, gatewaysForLabels, mergeGateways, type GatewayConfig, type MergedGateway } from './gateways.js';
 import { meshConfigWith, type MeshConfig } from './mesh-config.js';
 import { PolicyIndex } from './policies.js';
-import { makeProxy, type Proxy, type ProxyMetadata } from './proxy.js';
+import { makeProxy, parseNodeId, type Proxy, type ProxyMetadata } from './proxy.js';
 import { mergeVirtualServices, VirtualServiceIndex, type ConfigProblem, type VirtualServiceConfig } from './virtual-services.js';
 
 export interface PushInput {
@@ -78,8 +78,8 @@ export class PushContext {
 
   /** The proxy for an Envoy node id, with its workload and labels filled in from the registry. */
   proxyFor(nodeId: string, options: { labels?: Readonly<Record<string, string>>; metadata?: ProxyMetadata } = {}): Proxy {
-    const bare = makeProxy(nodeId, { metadata: options.metadata });
-    const workload = this.registry.workload(bare.namespace, bare.podName);
+    const parsed = parseNodeId(nodeId);
+    const workload = this.registry.workload(parsed.namespace, parsed.podName);
     return makeProxy(nodeId, { workload, labels: options.labels ?? workload?.labels, metadata: options.metadata });
   }
 

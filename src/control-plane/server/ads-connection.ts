@@ -45,8 +45,11 @@ export type RequestDecision =
 /** Push rounds remembered per proxy while waiting for ACKs. */
 const MAX_TRACKED_PUSHES = 16;
 
-function normalizeNames(names: readonly string[]): string[] {
-  return [...new Set(names)].sort();
+function normalizeNames(names: readonly string[]): readonly string[] {
+  // Envoy sends its names sorted and unique, and repeats them on every ACK: keep them as they are.
+  let ordered = true;
+  for (let i = 1; i < names.length && ordered; i++) ordered = names[i - 1]! < names[i]!;
+  return ordered ? names : [...new Set(names)].sort();
 }
 
 /**
@@ -146,7 +149,7 @@ export class AdsConnection {
   }
 
   /** Returns whether the subscription changed. */
-  private updateNames(watch: TypeWatch, names: string[], explicitWildcard: boolean): boolean {
+  private updateNames(watch: TypeWatch, names: readonly string[], explicitWildcard: boolean): boolean {
     const named = names.filter((n) => n !== '*');
     // Once wildcard, an empty list keeps it wildcard; a list of names turns it into a named watch.
     const wildcard = explicitWildcard || (watch.wildcard && named.length === 0);

@@ -11,6 +11,7 @@ import {
   type DiscoveryResponse,
   TYPE_URL,
   adsServiceDefinition,
+  protoRoot,
   shortTypeName,
 } from '../../xds/index.js';
 import { ProxyIdError, parseNodeId } from '../model/proxy.js';
@@ -136,6 +137,8 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
   async start(): Promise<number> {
     const host = this.options.host ?? '127.0.0.1';
     const port = this.options.port ?? DEFAULT_XDS_PORT;
+    // Parse the Envoy protos now (most of a second) rather than while the first proxies wait.
+    protoRoot();
     this.boundPort = await new Promise<number>((resolve, reject) => {
       this.server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
         if (err) reject(new Error(`ADS server cannot listen on ${host}:${port}: ${err.message}`));

@@ -180,6 +180,18 @@ describe('XdsCache in the PilotXdsGenerator', () => {
     assert.notEqual(proxyViewKey(a, TYPE_URL.LISTENER), proxyViewKey(c, TYPE_URL.LISTENER));
   });
 
+  it('keeps every view field in the key when proxies share their label and option objects', () => {
+    const labels = { app: 'client' };
+    const metadata = { httpProxyPort: 15080 };
+    const a = makeProxy('sidecar~10.0.0.1~a.default~default.svc.cluster.local', { labels, metadata });
+    const b = makeProxy('sidecar~10.0.0.2~b.other~other.svc.cluster.local', { labels, metadata });
+    const c = makeProxy('router~10.0.0.3~c.default~default.svc.cluster.local', { labels, metadata });
+    const d = makeProxy('sidecar~10.0.0.4~d.default~default.svc.cluster.local', { labels, metadata });
+    const keys = [a, b, c].map((p) => proxyViewKey(p, TYPE_URL.LISTENER));
+    assert.equal(new Set(keys).size, 3);
+    assert.equal(proxyViewKey(d, TYPE_URL.LISTENER), keys[0]);
+  });
+
   it('freezes shared resources so a mutation fails instead of changing another proxy\'s config', () => {
     const generator = new PilotXdsGenerator();
     const [cluster] = generated(generator, sidecar('client-1', '10.1.0.1'), pushOf(configs), TYPE_URL.CLUSTER).resources;

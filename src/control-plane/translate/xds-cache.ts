@@ -55,27 +55,58 @@ function workloadKey(proxy: Proxy, typeUrl: string): string {
   }
 }
 
-/** A proxy's view fields, and its key per type, once per proxy object (resolved once per push). */
-const views = new WeakMap<Proxy, { readonly view: string; readonly byType: Map<string, string> }>();
+const VIEW_FIELDS = (Object.keys(PROXY_FIELD_ROLES) as (keyof Proxy)[]).filter((f) => PROXY_FIELD_ROLES[f] === 'view');
+
+/**
+ * Canonical views by the view fields' values: strings by value, objects (labels, node options) by
+ * identity, which a connection keeps from push to push. A level per field; object levels are weak.
+ */
+interface ViewMemo {
+  readonly byValue: Map<unknown, ViewMemo>;
+  readonly byObject: WeakMap<object, ViewMemo>;
+  view?: string;
+}
+const newMemo = (): ViewMemo => ({ byValue: new Map(), byObject: new WeakMap() });
+const viewMemo = newMemo();
+
+function canonicalView(proxy: Proxy): string {
+  let memo = viewMemo;
+  for (const field of VIEW_FIELDS) {
+    const value: unknown = proxy[field];
+    const isObject = typeof value === 'object' && value !== null;
+    let next = isObject ? memo.byObject.get(value) : memo.byValue.get(value);
+    if (!next) {
+      next = newMemo();
+      if (isObject) memo.byObject.set(value, next);
+      else memo.byValue.set(value, next);
+    }
+    memo = next;
+  }
+  if (memo.view === undefined) {
+    const fields: Record<string, unknown> = {};
+    for (const field of VIEW_FIELDS) fields[field] = proxy[field];
+    memo.view = canonical(fields);
+  }
+  return memo.view;
+}
+
+/** A proxy's key per type, once per proxy object (resolved once per push). */
+const keysByProxy = new WeakMap<Proxy, Map<string, string>>();
 
 /**
  * The part of the cache key that describes the proxy, for `typeUrl`. The same proxy gets the same
  * string object back, whose hash the engine keeps: keys are long, and looked up for every proxy.
  */
 export function proxyViewKey(proxy: Proxy, typeUrl: string): string {
-  let memo = views.get(proxy);
-  if (!memo) {
-    const fields: Record<string, unknown> = {};
-    for (const [field, role] of Object.entries(PROXY_FIELD_ROLES)) {
-      if (role === 'view') fields[field] = proxy[field as keyof Proxy];
-    }
-    memo = { view: canonical(fields), byType: new Map() };
-    views.set(proxy, memo);
+  let keys = keysByProxy.get(proxy);
+  if (!keys) {
+    keys = new Map();
+    keysByProxy.set(proxy, keys);
   }
-  let key = memo.byType.get(typeUrl);
+  let key = keys.get(typeUrl);
   if (key === undefined) {
-    key = `${typeUrl}\n${memo.view}|${workloadKey(proxy, typeUrl)}`;
-    memo.byType.set(typeUrl, key);
+    key = `${typeUrl}\n${canonicalView(proxy)}|${workloadKey(proxy, typeUrl)}`;
+    keys.set(typeUrl, key);
   }
   return key;
 }

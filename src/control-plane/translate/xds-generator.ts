@@ -81,8 +81,16 @@ export class PilotXdsGenerator {
   /** Translations shared by proxies that see a push alike (see xds-cache.ts). */
   readonly cache = new XdsCache<GeneratedResource>();
 
+  /** A connection's node metadata never changes: read once, its labels and options keep their identity. */
+  private readonly nodeOptions = new WeakMap<object, ReturnType<typeof proxyMetadata>>();
+
   proxyState(node: NodeInfo, push: PushContext): PilotProxyState {
-    const { labels, metadata } = proxyMetadata(node.metadata);
+    let options = this.nodeOptions.get(node.metadata);
+    if (!options) {
+      options = proxyMetadata(node.metadata);
+      this.nodeOptions.set(node.metadata, options);
+    }
+    const { labels, metadata } = options;
     return { proxy: push.proxyFor(node.nodeId, { labels, metadata }), problems: [], proxylessGrpc: isProxylessGrpc(node.metadata) };
   }
 
