@@ -80,3 +80,29 @@ test('shutdown drains: a request in flight finishes, new connections are refused
     await app.close();
   }
 });
+
+test('a listener that cannot bind keeps /ready at 503, naming the listener', async () => {
+  const { createServer } = await import('node:net');
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+  const taken = (holder.address() as { port: number }).port;
+  const app = await startUpstream('app');
+  const proxy = await startTestProxy(
+    {
+      clusters: [staticCluster('outbound|9080||reviews.default.svc.cluster.local', [app.port])],
+      routes: [routeConfig('r', [virtualHost('v', ['*'], [{ match: { prefix: '/' }, route: { cluster: 'outbound|9080||reviews.default.svc.cluster.local' } }])])],
+      listeners: [httpListener('127.0.0.1_taken', taken, hcm({ rds: 'r' }), { traffic_direction: 'OUTBOUND' })],
+    },
+    'router',
+    { NAMESPACE: 'istio-system' },
+  );
+  try {
+    const ready = await httpGet(proxy.adminPort(), '/ready');
+    assert.equal(ready.status, 503);
+    assert.match(ready.body, /127\.0\.0\.1_taken: .*EADDRINUSE/);
+  } finally {
+    await proxy.stop();
+    await app.close();
+    holder.close();
+  }
+});

@@ -42,6 +42,12 @@ function handle(o: AdminServerOptions, req: IncomingMessage, res: ServerResponse
   switch (url.pathname) {
     case '/ready': {
       const state = serverState(server);
+      // A listener that could not bind serves nobody: the pod must not look ready (kubelet probes this).
+      const unbound = server.listeners.bindErrors();
+      if (state === 'LIVE' && unbound.length > 0) {
+        send(res, 503, `LIVE, but listeners failed to bind: ${unbound.join('; ')}\n`);
+        return;
+      }
       send(res, state === 'LIVE' ? 200 : 503, `${state}\n`);
       return;
     }

@@ -58,7 +58,7 @@ export class ListenerManager implements OutboundDispatch {
         const prev = this.virtual.get(name);
         if (!prev || prev.listener !== l) {
           this.virtual.set(name, new ListenerRuntime(l, this.proxy));
-          prev?.drain();
+          prev?.retire();
         }
         continue;
       }
@@ -66,7 +66,7 @@ export class ListenerManager implements OutboundDispatch {
       if (existing && existing.runtime.listener === l) continue;
       if (existing && sameAddress(existing.runtime.listener, l)) {
         existing.retired.push(existing.runtime);
-        existing.runtime.drain();
+        existing.runtime.retire();
         existing.runtime = new ListenerRuntime(l, this.proxy);
         continue;
       }
@@ -76,7 +76,7 @@ export class ListenerManager implements OutboundDispatch {
     for (const [name, b] of this.bound) if (!seen.has(name)) this.unbind(name, b);
     for (const [name, rt] of this.virtual) {
       if (!seen.has(name)) {
-        rt.drain();
+        rt.retire();
         this.virtual.delete(name);
       }
     }
@@ -185,9 +185,14 @@ export class ListenerManager implements OutboundDispatch {
   private unbind(name: string, b: BoundListener): void {
     this.bound.delete(name);
     b.server.close();
-    b.runtime.drain();
-    for (const r of b.retired) r.drain();
+    // Earlier runtimes of this listener are already retiring.
+    b.runtime.retire();
     if (this.explicitProxyName === name) this.explicitProxyName = undefined;
+  }
+
+  /** `name: error` for each listener that failed to bind. */
+  bindErrors(): string[] {
+    return [...this.errors].map(([name, err]) => `${name}: ${err}`);
   }
 
   status(snapshot: ProxySnapshot): ListenerStatus[] {
