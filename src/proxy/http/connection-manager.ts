@@ -211,6 +211,22 @@ export class HttpConnectionManager {
     for (const s of this.h2Sessions) s.close();
   }
 
+  /**
+   * A listener update or removal replaced this manager. As Envoy drains a listener: requests in
+   * flight finish, each connection's next response asks the client to reconnect (to the new
+   * listener), HTTP/2 sessions get GOAWAY, and connections still idle after drain_timeout close.
+   * Closing idle connections at once would race with clients sending on them.
+   */
+  retire(): void {
+    this.draining = true;
+    for (const s of this.h2Sessions) s.close();
+    if (this.openConnections === 0) {
+      this.stopTimeoutChecks();
+      return;
+    }
+    setTimeout(() => this.server.closeIdleConnections(), this.config.drainTimeoutMs).unref();
+  }
+
   /** Ends node's periodic timeout check, which would otherwise keep a retired manager alive. */
   private stopTimeoutChecks(): void {
     // close() on a server that never listened only clears its connection tracking.

@@ -129,6 +129,11 @@ export class ListenerRuntime {
     for (const h of this.connectionManagers()) h.drain();
   }
 
+  /** Replaced by a listener update (or removed): connections move over gracefully. */
+  retire(): void {
+    for (const h of this.connectionManagers()) h.retire();
+  }
+
   closeAll(): void {
     for (const h of this.connectionManagers()) h.closeAll();
   }
