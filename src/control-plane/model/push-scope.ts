@@ -4,15 +4,7 @@
 // endpoints of the services it belongs to.
 import type { Resource } from '../../config/resource.js';
 import type { PushContext } from './push-context.js';
-
-/** Keys sorted at every level, so equal values give equal strings whatever the key order. */
-function canonical(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
+import { canonicalJson } from './canonical-json.js';
 
 interface ServiceEntryShape {
   readonly hosts?: unknown;
@@ -25,7 +17,7 @@ function withoutEndpointPlacement(r: Resource): string {
   const { endpoints, ...spec } = (r.spec ?? {}) as ServiceEntryShape & Record<string, unknown>;
   const count = Array.isArray(endpoints) ? endpoints.length : 0;
   const { name, namespace, labels, annotations } = r.metadata;
-  return canonical({ apiVersion: r.apiVersion, kind: r.kind, name, namespace, labels, annotations, spec, endpointCount: count });
+  return canonicalJson({ apiVersion: r.apiVersion, kind: r.kind, name, namespace, labels, annotations, spec, endpointCount: count });
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
 import { TYPE_URL } from '../../xds/type-urls.js';
 import type { TranslationProblem } from './route-policies.js';
+import { canonicalJson } from '../model/canonical-json.js';
 
 /**
  * How each Proxy field enters the cache key. A new Proxy field fails to compile here until it is
@@ -31,15 +32,6 @@ export const PROXY_FIELD_ROLES: { readonly [K in keyof Proxy]-?: 'view' | 'ident
   workload: 'workload',
 };
 
-/** Keys sorted at every level, so equal views give equal strings whatever the insertion order. */
-function canonical(value: unknown): string {
-  if (value === undefined) return 'null';
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
 /** What of the proxy's own workload the translation of `typeUrl` reads. */
 function workloadKey(proxy: Proxy, typeUrl: string): string {
   const w = proxy.workload;
@@ -50,9 +42,21 @@ function workloadKey(proxy: Proxy, typeUrl: string): string {
     case TYPE_URL.CLUSTER_LOAD_ASSIGNMENT:
       return `locality=${w.locality ?? ''}`;
     default:
-      // Within one push the registry holds one workload per namespace/name.
-      return `workload=${w.namespace}/${w.name}`;
+      // Proxies of one workload share its object (the push's registry holds one per pod).
+      return `workload=${workloadId(w)}`;
   }
+}
+
+const workloadIds = new WeakMap<object, number>();
+let nextWorkloadId = 0;
+
+function workloadId(w: object): number {
+  let id = workloadIds.get(w);
+  if (id === undefined) {
+    id = ++nextWorkloadId;
+    workloadIds.set(w, id);
+  }
+  return id;
 }
 
 const VIEW_FIELDS = (Object.keys(PROXY_FIELD_ROLES) as (keyof Proxy)[]).filter((f) => PROXY_FIELD_ROLES[f] === 'view');
@@ -85,7 +89,7 @@ function canonicalView(proxy: Proxy): string {
   if (memo.view === undefined) {
     const fields: Record<string, unknown> = {};
     for (const field of VIEW_FIELDS) fields[field] = proxy[field];
-    memo.view = canonical(fields);
+    memo.view = canonicalJson(fields);
   }
   return memo.view;
 }
