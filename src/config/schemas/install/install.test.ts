@@ -2,9 +2,7 @@
 // extension providers, gateway components); bad documents are rejected with the exact field path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadYaml } from '../../yaml-loader.js';
-import { validateLoaded, validateResource } from '../../validate.js';
-import { formatConfigError } from '../../errors.js';
+import { assertSamplesValidate, badDocumentTable, type BadDocument } from '../schema-test-kit.js';
 
 const SAMPLES = `
 apiVersion: install.istio.io/v1alpha1
@@ -124,21 +122,14 @@ spec:
 `;
 
 test('IstioOperator samples validate', () => {
-  const { resources, errors } = loadYaml(SAMPLES, 'iop.yaml');
-  assert.deepEqual(errors, []);
-  assert.equal(resources.length, 2);
-  const problems = resources.flatMap((r) => {
-    const res = validateLoaded(r);
-    return res.ok ? [] : res.errors.map(formatConfigError);
-  });
-  assert.deepEqual(problems, []);
+  assertSamplesValidate(SAMPLES, 'iop.yaml', 2);
 });
 
 const iop = (spec: unknown) => ({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'x' }, spec });
 const mesh = (meshConfig: unknown) => iop({ meshConfig });
 const provider = (p: unknown) => mesh({ extensionProviders: [p] });
 
-const BAD: { name: string; doc: unknown; path: string; message: RegExp }[] = [
+const BAD: BadDocument[] = [
   { name: 'unknown profile', doc: iop({ profile: 'production' }), path: 'spec.profile', message: /unknown value "production": expected one of default, demo, minimal, empty, remote, ambient, preview/ },
   { name: 'unknown spec field', doc: iop({ profil: 'demo' }), path: 'spec.profil', message: /unknown field "profil"/ },
   { name: 'bad hub', doc: iop({ hub: 'Docker.io/Istio' }), path: 'spec.hub', message: /bad hub/ },
@@ -177,13 +168,4 @@ test('the IstioOperator bad-document table is large enough to mean something', (
   assert.ok(BAD.length >= 30, `only ${BAD.length} cases`);
 });
 
-for (const c of BAD) {
-  test(`rejects: ${c.name}`, () => {
-    const result = validateResource(c.doc);
-    assert.equal(result.ok, false, `expected ${c.name} to be rejected`);
-    if (result.ok) return;
-    const match = result.errors.find((e) => e.path === c.path);
-    assert.ok(match, `no error at ${c.path}; got:\n${result.errors.map(formatConfigError).join('\n')}`);
-    assert.match(match.message, c.message);
-  });
-}
+badDocumentTable(BAD);

@@ -2,9 +2,7 @@
 // runtime reads validate; bad documents are rejected with the exact field path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadYaml } from '../../yaml-loader.js';
-import { validateLoaded, validateResource } from '../../validate.js';
-import { formatConfigError } from '../../errors.js';
+import { assertSamplesValidate, badDocumentTable, type BadDocument } from '../schema-test-kit.js';
 import { labelSelectorMatches, parseQuantity } from './meta.js';
 
 const BOOKINFO = `
@@ -325,22 +323,12 @@ imagePullSecrets:
 - name: registry
 `;
 
-function problemsIn(text: string, expected: number): string[] {
-  const { resources, errors } = loadYaml(text, 'manifest.yaml');
-  assert.deepEqual(errors, []);
-  assert.equal(resources.length, expected);
-  return resources.flatMap((r) => {
-    const res = validateLoaded(r);
-    return res.ok ? [] : res.errors.map(formatConfigError);
-  });
-}
-
 test('Bookinfo manifests in Istio\'s shapes validate', () => {
-  assert.deepEqual(problemsIn(BOOKINFO, 5), []);
+  assertSamplesValidate(BOOKINFO, 'manifest.yaml', 5);
 });
 
 test('curl, httpbin, fortio and the other runtime shapes validate', () => {
-  assert.deepEqual(problemsIn(OTHERS, 10), []);
+  assertSamplesValidate(OTHERS, 'manifest.yaml', 10);
 });
 
 test('label selectors match as Kubernetes evaluates them', () => {
@@ -373,7 +361,7 @@ const deploy = (spec: Record<string, unknown>) => ({
   spec: { selector: { matchLabels: { app: 'ratings' } }, template: { metadata: { labels: { app: 'ratings' } }, spec: podSpec() }, ...spec },
 });
 
-const BAD: { name: string; doc: unknown; path: string; message: RegExp }[] = [
+const BAD: BadDocument[] = [
   { name: 'service port name not a DNS label', doc: svc({ ports: [{ name: 'HTTP', port: 80 }] }), path: 'spec.ports[0].name', message: /DNS label/ },
   { name: 'service ports without names', doc: svc({ ports: [{ name: 'http', port: 80 }, { port: 443 }] }), path: 'spec.ports[1].name', message: /required when a Service has more than one port/ },
   { name: 'service duplicate port names', doc: svc({ ports: [{ name: 'http', port: 80 }, { name: 'http', port: 81 }] }), path: 'spec.ports[1].name', message: /duplicate port name "http"/ },
@@ -432,13 +420,4 @@ test('the Kubernetes bad-document table is large enough to mean something', () =
   assert.ok(BAD.length >= 30, `only ${BAD.length} cases`);
 });
 
-for (const c of BAD) {
-  test(`rejects: ${c.name}`, () => {
-    const result = validateResource(c.doc);
-    assert.equal(result.ok, false, `expected ${c.name} to be rejected`);
-    if (result.ok) return;
-    const match = result.errors.find((e) => e.path === c.path);
-    assert.ok(match, `no error at ${c.path}; got:\n${result.errors.map(formatConfigError).join('\n')}`);
-    assert.match(match.message, c.message);
-  });
-}
+badDocumentTable(BAD);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { destinationRuleBody, type DestinationRuleSpec } from './destination-rule.js';
-import { assertValid, badSpecTable, type BadSpec } from './schema-test-kit.js';
+import { badSpecTable, goodSpecTable, type BadSpec } from '../schema-test-kit.js';
 
 const v = (name: string) => ({ name, labels: { version: name } });
 
@@ -47,9 +47,7 @@ const GOOD: Record<string, DestinationRuleSpec> = {
   'workload selector': { host: 'reviews', workloadSelector: { matchLabels: { app: 'ratings' } }, trafficPolicy: { tls: { mode: 'DISABLE' } } },
 };
 
-for (const [name, spec] of Object.entries(GOOD)) {
-  test(`DestinationRule accepts: ${name}`, () => assertValid(destinationRuleBody, spec, name));
-}
+goodSpecTable('DestinationRule', destinationRuleBody, GOOD);
 
 const tp = (trafficPolicy: unknown) => ({ host: 'reviews', trafficPolicy });
 const lb = (loadBalancer: unknown) => tp({ loadBalancer });

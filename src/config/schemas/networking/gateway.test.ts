@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatewayBody, type GatewaySpec } from './gateway.js';
-import { assertValid, badSpecTable, type BadSpec } from './schema-test-kit.js';
+import { badSpecTable, goodSpecTable, type BadSpec } from '../schema-test-kit.js';
 
 const http = { number: 8080, name: 'http', protocol: 'HTTP' };
 const https = { number: 443, name: 'https', protocol: 'HTTPS' };
@@ -35,9 +35,7 @@ const GOOD: Record<string, GatewaySpec> = {
   },
 };
 
-for (const [name, spec] of Object.entries(GOOD)) {
-  test(`Gateway accepts: ${name}`, () => assertValid(gatewayBody, spec, name));
-}
+goodSpecTable('Gateway', gatewayBody, GOOD);
 
 const one = (server: Record<string, unknown>) => ({ servers: [{ port: http, hosts: ['*'], ...server }] });
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceEntryBody, type ServiceEntrySpec } from './service-entry.js';
-import { assertValid, badSpecTable, type BadSpec } from './schema-test-kit.js';
+import { badSpecTable, goodSpecTable, type BadSpec } from '../schema-test-kit.js';
 
 const httpPort = { number: 80, name: 'http', protocol: 'HTTP' };
 const tlsPort = { number: 443, name: 'tls', protocol: 'TLS' };
@@ -28,9 +28,7 @@ const GOOD: Record<string, ServiceEntrySpec> = {
   'exported to nobody': { hosts: ['api.internal'], ports: [httpPort], resolution: 'DNS', exportTo: ['~'] },
 };
 
-for (const [name, spec] of Object.entries(GOOD)) {
-  test(`ServiceEntry accepts: ${name}`, () => assertValid(serviceEntryBody, spec, name));
-}
+goodSpecTable('ServiceEntry', serviceEntryBody, GOOD);
 
 const se = (fields: Record<string, unknown>) => ({ hosts: ['api.example.com'], ports: [tlsPort], resolution: 'DNS', ...fields });
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { virtualServiceBody, type VirtualServiceSpec } from './virtual-service.js';
-import { assertValid, badSpecTable, issuesOf, type BadSpec } from './schema-test-kit.js';
+import { badSpecTable, goodSpecTable, issuesOf, type BadSpec } from '../schema-test-kit.js';
 
 const to = (host: string, subset?: string, weight?: number) => ({
   destination: { host, ...(subset ? { subset } : {}) },
@@ -85,9 +85,7 @@ const GOOD: Record<string, VirtualServiceSpec> = {
   'JWT claim routing on a gateway': { hosts: ['bookinfo.com'], gateways: ['bookinfo-gateway'], http: [{ match: [{ headers: { '@request.auth.claims.groups': { exact: 'group1' } } }], route: [to('reviews')] }] },
 };
 
-for (const [name, spec] of Object.entries(GOOD)) {
-  test(`VirtualService accepts: ${name}`, () => assertValid(virtualServiceBody, spec, name));
-}
+goodSpecTable('VirtualService', virtualServiceBody, GOOD);
 
 const route = [to('reviews')];
 const vs = (http: unknown[], extra: Record<string, unknown> = {}) => ({ hosts: ['reviews'], http, ...extra });

@@ -6,7 +6,7 @@ import { envoyFilterBody } from './envoy-filter.js';
 import { sidecarBody } from './sidecar.js';
 import { workloadEntryBody } from './workload-entry.js';
 import { workloadGroupBody } from './workload-group.js';
-import { assertValid, badSpecTable, type BadSpec } from './schema-test-kit.js';
+import { assertValid, badSpecTable, type BadSpec } from '../schema-test-kit.js';
 
 test('Sidecar accepts Istio reference shapes', () => {
   assertValid(sidecarBody, { egress: [{ hosts: ['./*', 'istio-system/*'] }] }, 'namespace default');

@@ -2,9 +2,7 @@
 // with the exact field path and a message saying what is wrong.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadYaml } from '../../yaml-loader.js';
-import { validateLoaded, validateResource } from '../../validate.js';
-import { formatConfigError } from '../../errors.js';
+import { assertSamplesValidate, badDocumentTable, type BadDocument } from '../schema-test-kit.js';
 
 const SAMPLES = `
 apiVersion: security.istio.io/v1
@@ -231,14 +229,7 @@ spec:
 `;
 
 test('Istio security task samples validate', () => {
-  const { resources, errors } = loadYaml(SAMPLES, 'security-samples.yaml');
-  assert.deepEqual(errors, []);
-  assert.equal(resources.length, 14);
-  const problems = resources.flatMap((r) => {
-    const res = validateLoaded(r);
-    return res.ok ? [] : res.errors.map(formatConfigError);
-  });
-  assert.deepEqual(problems, []);
+  assertSamplesValidate(SAMPLES, 'security-samples.yaml', 14);
 });
 
 const doc = (kind: string, spec: unknown) => ({ apiVersion: 'security.istio.io/v1', kind, metadata: { name: 'p', namespace: 'foo' }, spec });
@@ -251,7 +242,7 @@ const when = (condition: unknown) => ap({ rules: [{ when: [condition] }] });
 const jwt = (rule: unknown) => ra({ jwtRules: [rule] });
 const selector = { matchLabels: { app: 'httpbin' } };
 
-const BAD: { name: string; doc: unknown; path: string; message: RegExp }[] = [
+const BAD: BadDocument[] = [
   { name: 'pa unknown spec field', doc: pa({ mtsl: { mode: 'STRICT' } }), path: 'spec.mtsl', message: /unknown field "mtsl"/ },
   { name: 'pa lowercase mode', doc: pa({ mtls: { mode: 'strict' } }), path: 'spec.mtls.mode', message: /expected one of UNSET, DISABLE, PERMISSIVE, STRICT/ },
   { name: 'pa port 0', doc: pa({ selector, portLevelMtls: { 0: { mode: 'DISABLE' } } }), path: 'spec.portLevelMtls.0', message: /between 1 and 65535/ },
@@ -308,13 +299,4 @@ test('the security bad-document table is large enough to mean something', () => 
   assert.ok(BAD.length >= 30, `only ${BAD.length} cases`);
 });
 
-for (const c of BAD) {
-  test(`rejects: ${c.name}`, () => {
-    const result = validateResource(c.doc);
-    assert.equal(result.ok, false, `expected ${c.name} to be rejected`);
-    if (result.ok) return;
-    const match = result.errors.find((e) => e.path === c.path);
-    assert.ok(match, `no error at ${c.path}; got:\n${result.errors.map(formatConfigError).join('\n')}`);
-    assert.match(match.message, c.message);
-  });
-}
+badDocumentTable(BAD);

@@ -2,9 +2,7 @@
 // with the exact field path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadYaml } from '../../yaml-loader.js';
-import { validateLoaded, validateResource } from '../../validate.js';
-import { formatConfigError } from '../../errors.js';
+import { assertSamplesValidate, badDocumentTable, type BadDocument } from '../schema-test-kit.js';
 import { celSyntaxProblem } from './telemetry.js';
 
 const SAMPLES = `
@@ -83,14 +81,7 @@ spec:
 `;
 
 test('Telemetry samples validate', () => {
-  const { resources, errors } = loadYaml(SAMPLES, 'telemetry.yaml');
-  assert.deepEqual(errors, []);
-  assert.equal(resources.length, 4);
-  const problems = resources.flatMap((r) => {
-    const res = validateLoaded(r);
-    return res.ok ? [] : res.errors.map(formatConfigError);
-  });
-  assert.deepEqual(problems, []);
+  assertSamplesValidate(SAMPLES, 'telemetry.yaml', 4);
 });
 
 test('the CEL syntax check catches what a parser would, and passes real filters', () => {
@@ -105,7 +96,7 @@ test('the CEL syntax check catches what a parser would, and passes real filters'
 
 const tel = (spec: unknown) => ({ apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 't', namespace: 'default' }, spec });
 
-const BAD: { name: string; doc: unknown; path: string; message: RegExp }[] = [
+const BAD: BadDocument[] = [
   { name: 'unknown spec field', doc: tel({ tracings: [] }), path: 'spec.tracings', message: /unknown field "tracings"/ },
   { name: 'provider without name', doc: tel({ accessLogging: [{ providers: [{}] }] }), path: 'spec.accessLogging[0].providers[0].name', message: /name is required/ },
   { name: 'empty provider name', doc: tel({ tracing: [{ providers: [{ name: '' }] }] }), path: 'spec.tracing[0].providers[0].name', message: /may not be empty/ },
@@ -123,13 +114,4 @@ const BAD: { name: string; doc: unknown; path: string; message: RegExp }[] = [
   { name: 'selector and targetRef', doc: tel({ selector: { matchLabels: { app: 'a' } }, targetRef: { kind: 'Service', name: 'a' } }), path: 'spec.targetRef', message: /only one of selector, targetRef or targetRefs/ },
 ];
 
-for (const c of BAD) {
-  test(`rejects: ${c.name}`, () => {
-    const result = validateResource(c.doc);
-    assert.equal(result.ok, false, `expected ${c.name} to be rejected`);
-    if (result.ok) return;
-    const match = result.errors.find((e) => e.path === c.path);
-    assert.ok(match, `no error at ${c.path}; got:\n${result.errors.map(formatConfigError).join('\n')}`);
-    assert.match(match.message, c.message);
-  });
-}
+badDocumentTable(BAD);
