@@ -32,6 +32,11 @@ export interface MeshConfig {
   readonly gatewayPrivilegedPortOffset: number;
   /** Namespaces a resource without `exportTo` is visible to: `*` (Istio's default). */
   readonly defaultExportTo: string;
+  /** Where proxies write access logs (`/dev/stdout`); empty for none (Istio's default profile). */
+  readonly accessLogFile?: string;
+  readonly accessLogEncoding?: 'TEXT' | 'JSON';
+  /** A custom text format; Istio's default when unset. */
+  readonly accessLogFormat?: string;
 }
 
 export const DEFAULT_MESH_CONFIG: MeshConfig = Object.freeze({

@@ -11,6 +11,7 @@ import { sidecarOutboundListeners } from './listeners-outbound.js';
 import { BLACKHOLE_CLUSTER, HTTP_PROXY_ROUTE, PASSTHROUGH_CLUSTER, VIRTUAL_OUTBOUND_LISTENER, listenerName } from './names.js';
 import type { TranslationProblem } from './route-policies.js';
 import { httpProxyPort } from './routes.js';
+import { withAccessLogs } from './access-log.js';
 
 /** `virtualOutbound`: captured traffic to unknown destinations goes to Passthrough or BlackHole. */
 function virtualOutbound(push: PushContext): Json {
@@ -40,6 +41,10 @@ function httpProxyListener(port: number): Json {
 
 /** The proxy's listeners (LDS). Problems with individual config are added to `problems`. */
 export function buildListeners(proxy: Proxy, push: PushContext, problems: TranslationProblem[] = []): Json[] {
+  return withAccessLogs(proxyListeners(proxy, push, problems), push.mesh);
+}
+
+function proxyListeners(proxy: Proxy, push: PushContext, problems: TranslationProblem[]): Json[] {
   if (proxy.type === 'router') return gatewayListeners(proxy, push, problems);
   const listeners = sidecarOutboundListeners(proxy, push, problems);
   const proxyPort = httpProxyPort(proxy, push);
