@@ -26,7 +26,8 @@ export function classifyFailure(err: Error, started: boolean): AttemptFailure {
   if (!started && code === 'ECONNRESET') return 'connect-failure';
   if (code === 'ERR_HTTP2_STREAM_ERROR' && /REFUSED_STREAM/.test(err.message)) return 'refused-stream';
   // A response that breaks HTTP/1.1 framing (garbage status line, CL+TE, bad chunk): Envoy's UPE.
-  if (err.name === 'HTTPParserError' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return 'protocol-error';
+  // (undici's parser errors, or node's llhttp codes HPE_* from an HTTP/1.1 client built on it).
+  if (err.name === 'HTTPParserError' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code?.startsWith('HPE_')) return 'protocol-error';
   return 'reset';
 }
 
