@@ -2,7 +2,7 @@
 // address:port) so their connection pool, in-flight count and outlier state carry over, as
 // Envoy keeps hosts across EDS pushes.
 
-import type { Dispatcher } from 'undici';
+import type { UpstreamDispatcher } from './upstream-dispatcher.js';
 import type { Endpoint, HealthStatus, Locality } from '../config/load-assignment.js';
 import type { LbHost } from './lb/load-balancer.js';
 import { formatHostPort } from '../config/address.js';
@@ -22,9 +22,9 @@ export class Host implements LbHost {
   /** Open upstream connections (from the pool's connect/disconnect events). */
   activeConnections = 0;
   /** HTTP/1.1 pool, created on first use by the cluster; closed when the host leaves the cluster. */
-  dispatcher: Dispatcher | undefined;
+  dispatcher: UpstreamDispatcher | undefined;
   /** HTTP/2 (h2c) client, for clusters that speak HTTP/2 or follow an HTTP/2 downstream. */
-  h2Dispatcher: Dispatcher | undefined;
+  h2Dispatcher: UpstreamDispatcher | undefined;
   /** Plaintext or TLS, from the cluster's transport socket (matches) for this endpoint. */
   transportSocket: TransportSocket = PLAINTEXT;
 

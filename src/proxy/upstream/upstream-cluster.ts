@@ -4,7 +4,7 @@
 // (healthy/total × overprovisioning factor), spilling the rest to the next level; a level whose
 // healthy share is under the panic threshold balances over all its hosts.
 
-import type { Dispatcher } from 'undici';
+import type { UpstreamDispatcher } from './upstream-dispatcher.js';
 import { transportSocketFor, type Cluster } from '../config/cluster.js';
 import type { ResourceMap } from '../config/snapshot.js';
 import { resolveTls } from '../tls/tls-options.js';
@@ -301,7 +301,7 @@ export class UpstreamCluster {
   }
 
   /** The pool for a host; `downstreamHttp2` matters for use_downstream_protocol_config clusters. */
-  dispatcherFor(host: Host, downstreamHttp2 = false): Dispatcher {
+  dispatcherFor(host: Host, downstreamHttp2 = false): UpstreamDispatcher {
     const p = this.config.protocol.protocol;
     const http2 = p === 'http2' || (p === 'downstream' && downstreamHttp2);
     const ts = host.transportSocket;
