@@ -22,6 +22,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerUp } from './commands/up.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDown } from './commands/down.js';
 import { registerLogs } from './commands/logs.js';
 import { registerExec } from './commands/exec.js';
 import { registerScale } from './commands/scale.js';
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIO, deps: CommandDeps): Command {
     .addOption(new Option('-A, --all-namespaces', 'list across all namespaces'));
 
   registerUp(program, deps);
+  registerDown(program, deps);
   registerDemo(program, deps);
   registerProxy(program, deps);
   registerApply(program, deps);

@@ -6,6 +6,8 @@ import { action, type CommandDeps } from '../command-support.js';
 import type { CommandContext } from '../context.js';
 import { cliError } from '../cli-error.js';
 import { colorsFor } from '../colors.js';
+import { readInstallConfig } from '../install-config.js';
+import { runDetached } from './up-detached.js';
 
 interface UpFlags {
   apiPort: number;
@@ -13,7 +15,13 @@ interface UpFlags {
   ingressPort?: number;
   profile: string;
   host: string;
+  filename?: string;
+  detach?: boolean;
+  /** meshConfig from `-f`, resolved before the mesh starts. */
+  mesh?: Record<string, unknown>;
 }
+
+export type { UpFlags };
 
 export const UP_PROFILES = ['default', 'demo', 'minimal', 'empty'];
 
@@ -25,7 +33,18 @@ export function registerUp(program: Command, deps: CommandDeps): void {
     .option('--ingress-port <port>', 'where the ingress gateway serves its port 8080 listener', parsePort)
     .option('--profile <name>', `installation profile: ${UP_PROFILES.join(', ')}`, 'default')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .action(action(deps, async (ctx, cmd) => runUp(ctx, cmd.opts<UpFlags>())));
+    .option('-f, --filename <file>', 'an IstioOperator (as for istioctl install -f): its profile and meshConfig')
+    .option('-d, --detach', 'start the mesh in the background and return; `skiff down` stops it')
+    .action(action(deps, async (ctx, cmd) => {
+      const flags = cmd.opts<UpFlags>();
+      if (flags.filename) {
+        const install = await readInstallConfig(flags.filename);
+        // The file's profile applies unless --profile was given on the command line.
+        if (install.profile && cmd.getOptionValueSource('profile') !== 'cli') flags.profile = install.profile;
+        flags.mesh = install.mesh;
+      }
+      return flags.detach ? runDetached(ctx, flags) : runUp(ctx, flags);
+    }));
 }
 
 export function parsePort(v: string): number {
@@ -62,6 +81,8 @@ export async function startMeshFor(ctx: CommandContext, flags: UpFlags): Promise
     return await startMesh({
       home: ctx.home, host: flags.host, apiPort: flags.apiPort, xdsPort: flags.xdsPort,
       ingressPort: flags.ingressPort, profile: flags.profile as 'default', log,
+      // Istio's demo profile turns on access logs to stdout; a file's meshConfig says otherwise.
+      mesh: { ...(flags.profile === 'demo' ? { accessLogFile: '/dev/stdout' } : {}), ...(flags.mesh ?? {}) },
     });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { details?: string };
