@@ -169,6 +169,10 @@ export async function startMeshHarness(opts: MeshHarnessOptions = {}): Promise<M
 
   /** With `since`, first waits for a push newer than it; then until every proxy acknowledged what it was sent. */
   const waitForConfig = async (since?: string) => {
+    // Changes written a moment apart can land in two debounced pushes; the first one being
+    // acknowledged says nothing of the second. Flushing builds the pending push now, with every
+    // change written so far, so the wait below covers all of them.
+    mesh.controlPlane.pushes?.flush();
     if (since !== undefined) await until(`a push after version ${since}`, () => pushVersion() !== since, 30_000, 50);
     await until('every proxy to acknowledge its config', () => {
       if (ads.pushInProgress()) return false;
