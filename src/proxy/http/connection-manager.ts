@@ -174,7 +174,8 @@ export class HttpConnectionManager {
     this.stats.rqActive.value++;
     const stream = new HttpStream(this, req, res, destination);
     (res as ServerResponse & { [STREAM_OF_RESPONSE]?: HttpStream })[STREAM_OF_RESPONSE] = stream;
-    res.once('close', onResponseClose);
+    // 'close' comes once per response: on() spares the wrapper once() allocates per request.
+    res.on('close', onResponseClose);
     const rejection = stream.isHttp2 ? undefined : rejectHttp1Request(req, this.config.maxHeadersCount);
     if (rejection) {
       res.shouldKeepAlive = false;

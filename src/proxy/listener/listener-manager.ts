@@ -89,7 +89,8 @@ export class ListenerManager implements OutboundDispatch {
 
   private bind(name: string, l: Listener): Promise<void> {
     const runtime = new ListenerRuntime(l, this.proxy);
-    const server = createServer({ pauseOnConnect: false });
+    // TCP_NODELAY as Envoy sets it: a response written in pieces must not wait on the peer's ACKs.
+    const server = createServer({ pauseOnConnect: false, noDelay: true });
     const stat = (kind: 'counter' | 'gauge', suffix: string) => this.proxy.stats.scoped(kind, 'listener', 'listener_address', `${l.address.address}_${l.address.port}`, suffix);
     const b: BoundListener = { server, runtime, retired: [], cxTotal: stat('counter', 'downstream_cx_total'), cxActive: stat('gauge', 'downstream_cx_active'), sockets: new Set() };
     if (this.isExplicitProxy(l)) {

@@ -60,9 +60,17 @@ const UNKNOWN_PEER: PeerInfo = { workload: 'unknown', namespace: 'unknown', app:
 function securityPolicy(stream: HttpStream): string {
   const socket = stream.req.socket as TLSSocket;
   if (!socket.encrypted) return 'none';
-  const cert = socket.getPeerCertificate?.();
-  return cert && Object.keys(cert).length > 0 ? 'mutual_tls' : 'none';
+  // A connection's peer certificate does not change: read it once, not per request.
+  let policy = policyOfSocket.get(socket);
+  if (policy === undefined) {
+    const cert = socket.getPeerCertificate?.();
+    policy = cert && Object.keys(cert).length > 0 ? 'mutual_tls' : 'none';
+    policyOfSocket.set(socket, policy);
+  }
+  return policy;
 }
+
+const policyOfSocket = new WeakMap<object, string>();
 
 /** The service an inbound request addressed, from its authority (`reviews:9080` → FQDN). */
 function inboundService(authority: string, namespace: string): { host: string; name: string; namespace: string } {
@@ -79,11 +87,30 @@ export function installIstioMetrics(server: ProxyServer, nodeMetadata: Record<st
   const cache = new Map<string, Series>();
   const store = server.stats;
 
+  // Most requests repeat the previous one's labels: that case is a few comparisons, without
+  // building the cache key.
+  let last: { inbound: boolean; policy: string; cluster: string | undefined; code: number; flags: number; peer: PeerInfo; authority: string; series: Series } | undefined;
+
   const series = (stream: HttpStream): Series => {
     const inbound = stream.hcm.direction === 'INBOUND';
-    const flags = formatResponseFlags(stream.responseFlags);
+    const policy = inbound ? securityPolicy(stream) : '';
     const peer = stream.peer ?? UNKNOWN_PEER;
-    const key = `${inbound ? `i|${securityPolicy(stream)}` : 'o'}|${stream.upstreamCluster ?? ''}|${stream.responseCode}|${flags}|${peer.key}|${inbound ? stream.authority : ''}`;
+    const authority = inbound ? stream.authority : '';
+    const m = last;
+    if (
+      m !== undefined && m.inbound === inbound && m.cluster === stream.upstreamCluster && m.code === stream.responseCode &&
+      m.flags === stream.responseFlags && m.peer.key === peer.key && m.policy === policy && m.authority === authority
+    ) {
+      return m.series;
+    }
+    const s = seriesFor(stream, inbound, policy, peer, authority);
+    last = { inbound, policy, cluster: stream.upstreamCluster, code: stream.responseCode, flags: stream.responseFlags, peer, authority, series: s };
+    return s;
+  };
+
+  const seriesFor = (stream: HttpStream, inbound: boolean, policy: string, peer: PeerInfo, authority: string): Series => {
+    const flags = formatResponseFlags(stream.responseFlags);
+    const key = `${inbound ? `i|${policy}` : 'o'}|${stream.upstreamCluster ?? ''}|${stream.responseCode}|${flags}|${peer.key}|${authority}`;
     let s = cache.get(key);
     if (s) return s;
     const source = inbound ? peer : self;
@@ -108,7 +135,7 @@ export function installIstioMetrics(server: ProxyServer, nodeMetadata: Record<st
       l('request_protocol', 'http'),
       l('response_code', String(stream.responseCode)),
       l('response_flags', flags),
-      l('connection_security_policy', inbound ? securityPolicy(stream) : 'unknown'),
+      l('connection_security_policy', inbound ? policy : 'unknown'),
     ].join(',');
     s = {
       requests: store.labelled('counter', 'istio_requests_total', labels),

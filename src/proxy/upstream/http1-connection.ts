@@ -52,15 +52,73 @@ function protocolError(err: Error): Error {
 /** Lower-cased names; a repeated header becomes an array, as undici presents them. */
 function headerObject(raw: readonly string[]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
+  for (let i = 0; i < raw.length; i += 2) addHeader(out, raw[i]!.toLowerCase(), raw[i + 1]!);
+  return out;
+}
+
+function addHeader(out: Record<string, string | string[]>, name: string, value: string): void {
+  const existing = out[name];
+  if (existing === undefined) out[name] = value;
+  else if (typeof existing === 'string') out[name] = [existing, value];
+  else existing.push(value);
+}
+
+/** A response head's end-to-end headers, and the hop-by-hop ones this connection acts on. */
+interface ResponseHead {
+  headers: Record<string, string | string[]>;
+  connection: string | undefined;
+  keepAlive: string | undefined;
+}
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) end here: they are read for this connection's keep-alive
+ * and never handed on, so the router's strip finds nothing to delete (a delete would turn the
+ * object into a slow dictionary on every response).
+ */
+function responseHead(raw: readonly string[]): ResponseHead {
+  const headers: Record<string, string | string[]> = {};
+  let connection: string | undefined;
+  let keepAlive: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
-    const existing = out[name];
-    if (existing === undefined) out[name] = value;
-    else if (typeof existing === 'string') out[name] = [existing, value];
-    else existing.push(value);
+    switch (name.length) {
+      case 2:
+        if (name === 'te') continue;
+        break;
+      case 7:
+        if (name === 'upgrade') continue;
+        break;
+      case 10:
+        if (name === 'connection') {
+          connection = connection === undefined ? value : `${connection}, ${value}`;
+          continue;
+        }
+        if (name === 'keep-alive') {
+          keepAlive = value;
+          continue;
+        }
+        break;
+      case 14:
+        if (name === 'http2-settings') continue;
+        break;
+      case 16:
+        if (name === 'proxy-connection') continue;
+        break;
+      case 17:
+        if (name === 'transfer-encoding') continue;
+        break;
+    }
+    addHeader(headers, name, value);
   }
-  return out;
+  if (connection !== undefined) {
+    // Headers the Connection header names are this hop's too (but never the body's length).
+    for (const token of connection.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name !== '' && name !== 'keep-alive' && name !== 'close' && name !== 'content-length' && headers[name] !== undefined) delete headers[name];
+    }
+  }
+  return { headers, connection, keepAlive };
 }
 
 // Parser callbacks are module functions with the parser as `this`: no closures per connection.
@@ -292,13 +350,11 @@ export class Http1Connection implements ExchangeCarrier {
       this.failExchange(protocolError(new Error('bad upgrade: the upstream switched protocols unasked')));
       return -1;
     }
-    const headers = headerObject(raw);
-    const connection = headers.connection;
-    const keepAlive = shouldKeepAlive || (ex.request.method === 'HEAD' && typeof connection === 'string' && connection.toLowerCase() === 'keep-alive');
+    const { headers, connection, keepAlive: hint } = responseHead(raw);
+    const keepAlive = shouldKeepAlive || (ex.request.method === 'HEAD' && connection !== undefined && connection.toLowerCase() === 'keep-alive');
     if (!keepAlive) this.retiring = true;
     else {
-      const hint = headers['keep-alive'];
-      const m = typeof hint === 'string' ? KEEP_ALIVE_TIMEOUT.exec(hint) : null;
+      const m = hint !== undefined ? KEEP_ALIVE_TIMEOUT.exec(hint) : null;
       if (m) {
         const ms = Math.min(Number(m[1]) * 1000 - KEEP_ALIVE_THRESHOLD_MS, this.limits.keepAliveMaxTimeoutMs);
         if (ms <= 0) this.retiring = true;

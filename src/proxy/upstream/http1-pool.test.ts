@@ -160,6 +160,16 @@ test('repeated response headers become arrays, bytes pass as latin1, chunked tra
   await p.close();
 });
 
+test('hop-by-hop response headers stay with the connection; end-to-end ones and Content-Length pass', async () => {
+  respond = (_req, s) =>
+    s.write('HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Hop\r\nKeep-Alive: timeout=30\r\nX-Hop: 1\r\nProxy-Connection: keep-alive\r\nX-End: 2\r\nContent-Length: 2\r\n\r\nok');
+  const p = pool();
+  const r = await send(p, {});
+  assert.deepEqual(r.headers, { 'x-end': '2', 'content-length': '2' });
+  assert.equal(r.body, 'ok');
+  await p.close();
+});
+
 test('broken responses: parse errors are HTTPParserError, an early close is UND_ERR_SOCKET, a refused connect never starts', async () => {
   const p = pool();
   respond = (_req, s) => s.end('HELLO THERE\r\n\r\n');
