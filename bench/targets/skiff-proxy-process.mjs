@@ -4,6 +4,8 @@
 // static_resources (listeners, clusters) as Envoy would, and starts the proxy through its public
 // entry point, startProxy() in dist/src/proxy/main.js, with a StaticConfigSource (the proxy's own
 // source for config given directly). Prints "ready" once listeners are applied; SIGTERM drains.
+// V8 heap flags cannot be set from inside: skiff.mjs starts this script with the flags the runtime
+// gives `skiff proxy` (PROXY_NODE_FLAGS in dist/src/proxy/node-flags.js).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 

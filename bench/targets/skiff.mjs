@@ -7,7 +7,7 @@
 // Access logs go to files and the admin server is on; /stats/prometheus is scraped after the run.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startProcess, stopProcess } from '../lib/processes.mjs';
 import { freePort, httpGet, LOOPBACK, waitForHttp } from '../lib/net.mjs';
 import { inboundSidecar, outboundSidecar, BENCH_NAMESPACE } from './skiff-config.mjs';
@@ -16,6 +16,14 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)
 const PROXY_SOURCE = join(REPO_ROOT, 'src/proxy/main.ts');
 const PROXY_MAIN = join(REPO_ROOT, 'dist/src/proxy/main.js');
 const LAUNCHER = fileURLToPath(new URL('./skiff-proxy-process.mjs', import.meta.url));
+const NODE_FLAGS = join(REPO_ROOT, 'dist/src/proxy/node-flags.js');
+
+/** The V8 flags the runtime launches `skiff proxy` with (src/proxy/node-flags.ts), so both measure alike. */
+async function proxyNodeFlags() {
+  if (!existsSync(NODE_FLAGS)) return [];
+  const { PROXY_NODE_FLAGS } = await import(pathToFileURL(NODE_FLAGS).href);
+  return [...PROXY_NODE_FLAGS];
+}
 
 /** Why the compiled proxy cannot be started, or undefined if it can be tried. */
 export function proxyUnavailable() {
@@ -30,7 +38,7 @@ export function proxyUnavailable() {
 async function startSidecar({ dir, name, config, probePort, bodyBytes }) {
   const file = join(dir, `${name}-bootstrap.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
-  const child = startProcess(process.execPath, [LAUNCHER, file], { outputFile: join(dir, `${name}.out`) });
+  const child = startProcess(process.execPath, [...(await proxyNodeFlags()), LAUNCHER, file], { outputFile: join(dir, `${name}.out`) });
   try {
     await waitForHttp(probePort, { child, expectBytes: bodyBytes, what: `the Skiff proxy (${name}, bootstrap ${file})` });
   } catch (e) {

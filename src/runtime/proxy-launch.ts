@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeId } from '../control-plane/model/proxy.js';
+import { PROXY_NODE_FLAGS } from '../proxy/node-flags.js';
 import type { SidecarLauncher } from './pod-runner.js';
 
 export interface ProxyLaunchOptions {
@@ -50,6 +51,8 @@ export function proxyLauncher(opts: ProxyLaunchOptions): SidecarLauncher {
       if (opts.gatewayPortMap) meta.SKIFF_PORT_MAP = Object.fromEntries(Object.entries(opts.gatewayPortMap).map(([k, v]) => [k, String(v)]));
     }
     const args = [
+      // V8 heap settings for a small resident size under load (see proxy/node-flags.ts).
+      ...PROXY_NODE_FLAGS,
       bin, 'proxy', '--role', role,
       '--node-id', nodeId(role, '127.0.0.1', pod.name, pod.namespace),
       '--xds', opts.xdsAddress,
