@@ -5,22 +5,51 @@
 
 export type StatKind = 'counter' | 'gauge';
 
+/** What the stats of one metric share across scopes: kind, Prometheus name, name suffix. */
+interface StatDescriptor {
+  readonly kind: StatKind;
+  /** Prometheus metric name: `envoy_cluster_upstream_rq_total`. */
+  readonly promName: string;
+  readonly suffix: string;
+}
+
+/** What the stats of one scope (`cluster.<name>`) share: the scope's name and Prometheus label. */
+interface StatScope {
+  readonly name: string;
+  /** Prometheus labels, already escaped: `envoy_cluster_name="..."`. */
+  readonly promLabels: string;
+  readonly stats: Stat[];
+}
+
+// A sidecar holds ~30 stats for each of thousands of clusters, so a stat is just its value and two
+// references: names and labels live once per metric and once per scope, and are joined on demand.
 export class Stat {
   value = 0;
   constructor(
-    readonly kind: StatKind,
-    /** Prometheus metric name: `envoy_cluster_upstream_rq_total` (one shared string per metric). */
-    readonly promName: string,
-    /** Prometheus labels, already escaped: `envoy_cluster_name="..."` (one shared string per scope). */
-    readonly promLabels: string,
-    /** Envoy's flat name is `${scope}.${suffix}` (just `suffix` when scope is ''), joined on demand. */
-    private readonly scope: string,
-    private readonly suffix: string,
+    private readonly descriptor: StatDescriptor,
+    private readonly scope: StatScope,
   ) {}
+
+  get kind(): StatKind {
+    return this.descriptor.kind;
+  }
+
+  /** The name's last part, after the scope: `upstream_rq_total`. */
+  get suffix(): string {
+    return this.descriptor.suffix;
+  }
+
+  get promName(): string {
+    return this.descriptor.promName;
+  }
+
+  get promLabels(): string {
+    return this.scope.promLabels;
+  }
 
   /** Envoy's flat name: `cluster.outbound|9080||reviews.default.svc.cluster.local.upstream_rq_total`. */
   get name(): string {
-    return this.scope === '' ? this.suffix : `${this.scope}.${this.suffix}`;
+    return this.scope.name === '' ? this.descriptor.suffix : `${this.scope.name}.${this.descriptor.suffix}`;
   }
 }
 
@@ -53,22 +82,14 @@ export function observe(h: Histogram, value: number): void {
   }
 }
 
-/** The stats of one scope (`cluster.<name>`): they share the scope's name and label strings. */
-interface Scope {
-  readonly name: string;
-  readonly promLabels: string;
-  readonly stats: Map<string, Stat>;
-}
+const UNSCOPED: StatScope = { name: '', promLabels: '', stats: [] };
 
-// A sidecar holds ~30 stats for each of thousands of clusters, so names are not stored per stat:
-// a stat keeps references to its scope's strings and Prometheus names are shared across scopes.
 export class StatsStore {
-  /** Scoped stats by scope name (`cluster.<name>`), then by suffix. */
-  private readonly scopes = new Map<string, Scope>();
+  /** Scoped stats by scope name (`cluster.<name>`). */
+  private readonly scopes = new Map<string, StatScope>();
   /** Untagged and explicitly labelled stats by their full name. */
   private readonly flat = new Map<string, Stat>();
-  /** `envoy_<prefix>_<suffix>` names, one string each however many scopes use them. */
-  private readonly promNames = new Map<string, string>();
+  private readonly descriptors = new Map<string, StatDescriptor>();
   private readonly histograms = new Map<string, Histogram>();
 
   /**
@@ -80,31 +101,34 @@ export class StatsStore {
     const scopeName = `${prefix}.${tagValue}`;
     let scope = this.scopes.get(scopeName);
     if (!scope) {
-      scope = { name: scopeName, promLabels: `envoy_${tagName}="${escapeLabelValue(tagValue)}"`, stats: new Map() };
+      scope = { name: scopeName, promLabels: `envoy_${tagName}="${escapeLabelValue(tagValue)}"`, stats: [] };
       this.scopes.set(scopeName, scope);
     }
-    let s = scope.stats.get(suffix);
-    if (!s) {
-      s = new Stat(kind, this.promName(`${prefix}_${suffix}`), scope.promLabels, scope.name, suffix);
-      scope.stats.set(suffix, s);
+    // A scope has a few dozen stats, asked for when config is applied: a scan beats a map per scope.
+    const stats = scope.stats;
+    for (let i = 0; i < stats.length; i++) {
+      if (stats[i]!.suffix === suffix) return stats[i]!;
     }
+    const s = new Stat(this.descriptor(kind, `${prefix}_${suffix}`, suffix), scope);
+    stats.push(s);
     return s;
   }
 
-  private promName(name: string): string {
-    let p = this.promNames.get(name);
-    if (p === undefined) {
-      p = `envoy_${name}`.replace(/[^a-zA-Z0-9_]/g, '_');
-      this.promNames.set(name, p);
+  private descriptor(kind: StatKind, name: string, suffix: string): StatDescriptor {
+    const key = `${kind}|${name}|${suffix}`;
+    let d = this.descriptors.get(key);
+    if (d === undefined) {
+      d = { kind, promName: `envoy_${name}`.replace(/[^a-zA-Z0-9_]/g, '_'), suffix };
+      this.descriptors.set(key, d);
     }
-    return p;
+    return d;
   }
 
   /** An untagged stat such as `server.live`. */
   plain(kind: StatKind, name: string): Stat {
     let s = this.flat.get(name);
     if (!s) {
-      s = new Stat(kind, this.promName(name), '', '', name);
+      s = new Stat(this.descriptor(kind, name, name), UNSCOPED);
       this.flat.set(name, s);
     }
     return s;
@@ -115,7 +139,7 @@ export class StatsStore {
     const key = `${promName}{${labels}}`;
     let s = this.flat.get(key);
     if (!s) {
-      s = new Stat(kind, promName, labels, '', key);
+      s = new Stat({ kind, promName, suffix: key }, { name: '', promLabels: labels, stats: [] });
       this.flat.set(key, s);
     }
     return s;
@@ -133,7 +157,7 @@ export class StatsStore {
 
   all(): Stat[] {
     const out: Stat[] = [];
-    for (const scope of this.scopes.values()) for (const s of scope.stats.values()) out.push(s);
+    for (const scope of this.scopes.values()) for (const s of scope.stats) out.push(s);
     for (const s of this.flat.values()) out.push(s);
     return out;
   }
