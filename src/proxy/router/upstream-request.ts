@@ -33,6 +33,9 @@ function perTryTimeoutFired(r: UpstreamRequest): void {
 function retryTimerFired(r: UpstreamRequest): void {
   r.onRetryTimer();
 }
+function flushHeldChunk(r: UpstreamRequest): void {
+  r.flushHeld();
+}
 
 export class UpstreamRequest implements AttemptOwner {
   private retry: RetryState | undefined;
@@ -277,11 +280,33 @@ export class UpstreamRequest implements AttemptOwner {
     stream.res.writeHead(status, out as Record<string, string | string[]>);
   }
 
+  /**
+   * The latest body chunk, held until the end of the current tick: a response whose body and end
+   * arrive together (most do) then goes out as one res.end(chunk) instead of write() plus end().
+   */
+  private held: Buffer | undefined;
+
   onAttemptData(a: UpstreamAttempt, chunk: Buffer): void {
     if (a !== this.attempt || !this.committed || this.done) return;
-    const res = this.stream.res;
     this.stream.bytesSent += chunk.length;
+    if (this.held === undefined) process.nextTick(flushHeldChunk, this);
+    else this.writeDownstream(this.held);
+    this.held = chunk;
+  }
+
+  /** The tick ended without the response's end: the held chunk goes out now. */
+  flushHeld(): void {
+    const chunk = this.held;
+    if (chunk === undefined) return;
+    this.held = undefined;
+    if (!this.done) this.writeDownstream(chunk);
+  }
+
+  private writeDownstream(chunk: Buffer): void {
+    const res = this.stream.res;
     if (!res.write(chunk)) {
+      const a = this.attempt;
+      if (!a) return;
       a.pause();
       res.once('drain', () => a.resume());
     }
@@ -294,9 +319,16 @@ export class UpstreamRequest implements AttemptOwner {
     this.clearTimers();
     const res = this.stream.res;
     if (!this.committed) return;
+    const held = this.held;
+    this.held = undefined;
     // HTTP/2 carries trailers natively (gRPC status lives there); HTTP/1.1 only when announced.
-    if (Object.keys(trailers).length > 0 && (this.stream.isHttp2 || res.getHeader('trailer') !== undefined)) res.addTrailers(trailers);
-    res.end();
+    if (Object.keys(trailers).length > 0 && (this.stream.isHttp2 || res.getHeader('trailer') !== undefined)) {
+      if (held) res.write(held);
+      res.addTrailers(trailers);
+      res.end();
+      return;
+    }
+    res.end(held);
   }
 
   onAttemptError(a: UpstreamAttempt, failure: AttemptFailure, err: Error): void {
@@ -407,6 +439,10 @@ export class UpstreamRequest implements AttemptOwner {
   }
 
   private resetDownstream(flag: number): void {
+    // What arrived before the failure is sent, then the stream is reset (as before chunks were held).
+    const held = this.held;
+    this.held = undefined;
+    if (held) this.stream.res.write(held);
     this.done = true;
     this.clearTimers();
     this.stream.addResponseFlag(flag);
