@@ -16,7 +16,7 @@ import { containerLogFile } from '../../src/runtime/local-runtime.js';
 import { startMesh, type Mesh } from '../../src/runtime/mesh.js';
 import { createServer } from 'node:net';
 import { parseAllDocuments } from 'yaml';
-import { PUSH_KINDS } from '../../src/control-plane/model/push-builder.js';
+import { isPushKind } from '../../src/control-plane/model/push-builder.js';
 import { httpCall, pageReviews, repeat, reviewsVersionOf, type HttpOptions, type HttpResult, type PageReviews } from './mesh-http.js';
 
 export interface CliResult {
@@ -97,12 +97,6 @@ export interface VersionCounts {
 
 export const POD = { group: '', kind: 'Pod' };
 
-/** Whether the control plane makes a push when `r` changes (the kinds the push context reads). */
-function isPushKind(r: Resource): boolean {
-  const slash = r.apiVersion.lastIndexOf('/');
-  const group = slash < 0 ? '' : r.apiVersion.slice(0, slash);
-  return PUSH_KINDS.some((k) => k.group === group && k.kind === r.kind);
-}
 const BOOKINFO_PODS = 6;
 
 export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 200): Promise<T> {

@@ -44,7 +44,8 @@ export const PUSH_KINDS: readonly KindRef[] = [
 
 const PUSH_KIND_KEYS = new Set(PUSH_KINDS.map((k) => `${k.group}/${k.kind}`));
 
-function isPushKind(obj: Resource): boolean {
+/** Whether a change to `obj` makes a push (its kind is one the push context reads). */
+export function isPushKind(obj: Resource): boolean {
   const slash = obj.apiVersion.lastIndexOf('/');
   const group = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
   return PUSH_KIND_KEYS.has(`${group}/${obj.kind}`);
