@@ -22,12 +22,14 @@ const P99_TARGET_MS = 1000;
 const round = (n, d = 1) => (n === null || n === undefined ? null : Number(n.toFixed(d)));
 
 function summary(times) {
-  return { p50_ms: round(percentile(times, 50)), p99_ms: round(percentile(times, 99)), last_ack_ms: round(times.at(-1) ?? null), samples: times.length };
+  return { first_ack_ms: round(times[0] ?? null), p50_ms: round(percentile(times, 50)), p99_ms: round(percentile(times, 99)), last_ack_ms: round(times.at(-1) ?? null), samples: times.length };
 }
 
 /** Starts the control plane child; resolves to { child, api, xdsPort } or throws with its own words. */
 async function startControlPlaneChild(home) {
-  const child = startProcess(process.execPath, [CHILD, home]);
+  // ADS_BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the control plane.
+  const flags = (process.env.ADS_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = startProcess(process.execPath, [...flags, CHILD, home]);
   const line = await new Promise((resolve) => {
     let buffered = '';
     const timer = setTimeout(() => resolve(undefined), 60_000);
@@ -152,7 +154,7 @@ function formatText(r) {
   lines.push(`  initial sync of all clients: ${r.initial_sync_s} s`);
   const a = r.apply_to_ack_ms;
   lines.push(`  apply → ACK: p50 ${a.p50_ms} ms, p99 ${a.p99_ms} ms, last ACK ${a.last_ack_ms} ms (${a.samples} proxy-changes)`);
-  for (const [k, s] of Object.entries(r.by_change)) lines.push(`    ${k.padEnd(15)} p50 ${s.p50_ms} ms  p99 ${s.p99_ms} ms  last ${s.last_ack_ms} ms`);
+  for (const [k, s] of Object.entries(r.by_change)) lines.push(`    ${k.padEnd(15)} first ${s.first_ack_ms} ms  p50 ${s.p50_ms} ms  p99 ${s.p99_ms} ms  last ${s.last_ack_ms} ms`);
   lines.push(`  control plane: ${r.control_plane.cpu_vcpu_while_converging} vCPU while converging, ${r.control_plane.cpu_seconds_per_change} CPU-s per change, RSS max ${r.control_plane.rss_mb_max} MB (${r.control_plane_rss_mb_after_sync} MB after sync)`);
   lines.push(`  load generator CPU: ${r.load_generator.cpu_seconds} s; NACKs ${r.nacks}; stream errors ${r.stream_errors}`);
   const t = r.target.p99_under_1s;

@@ -8,6 +8,9 @@ import { performance } from 'node:perf_hooks';
 /** Route and cluster names found in resources, cached by the resource's bytes: 1,000 proxies get the same resources. */
 const namesCache = new Map();
 const NAMES_CACHE_LIMIT = 20_000;
+/** Route and endpoint resources already checked to decode (see namesIn). */
+const checkedCache = new Set();
+const NO_NAMES = Object.freeze([]);
 
 export class AdsProxy {
   /**
@@ -76,7 +79,7 @@ export class AdsProxy {
     this.types.set(typeUrl, state);
     let found;
     try {
-      found = this.namesIn(typeUrl, response.resources);
+      found = this.namesIn(typeUrl, response.resources, response.version_info);
     } catch (e) {
       // NACK: keep the last good version, name the nonce rejected.
       this.nacks.push({ typeUrl, version: response.version_info, message: e.message });
@@ -115,18 +118,32 @@ export class AdsProxy {
     this.request(typeUrl, names);
   }
 
-  /** EDS service names from clusters, RDS names from listeners; nothing to follow for other types. */
-  namesIn(typeUrl, resources) {
+  /**
+   * EDS service names from clusters, RDS names from listeners; nothing to follow for other types.
+   * A CDS or LDS resource is decoded once per distinct bytes (the names depend on them). Routes and
+   * endpoints are only checked to decode: once per (type, version, name, size), since a thousand
+   * proxies get the same bytes and copying each 50 KB route configuration into a key would make
+   * the load generator, not the control plane, the thing measured.
+   */
+  namesIn(typeUrl, resources, version) {
     if (typeUrl !== this.T.CLUSTER && typeUrl !== this.T.LISTENER) {
-      for (const r of resources) this.decodeCached(typeUrl, r.value, () => []);
-      return [];
+      for (const r of resources) {
+        const key = `${typeUrl}\0${version}\0${r.value.byteLength}\0${Buffer.from(r.value.buffer, r.value.byteOffset, Math.min(r.value.byteLength, 128)).toString('latin1')}`;
+        if (!checkedCache.has(key)) {
+          this.xds.decodeResource(typeUrl, r.value);
+          if (checkedCache.size >= NAMES_CACHE_LIMIT) checkedCache.clear();
+          checkedCache.add(key);
+        }
+      }
+      return NO_NAMES;
     }
     const names = new Set();
     for (const r of resources) {
       const found = this.decodeCached(typeUrl, r.value, (json) => (typeUrl === this.T.CLUSTER ? edsNames(json) : rdsNames(json)));
       for (const n of found) names.add(n);
     }
-    return [...names].sort();
+    // Frozen: the request encoder keeps a frozen list's bytes for every ACK that repeats it.
+    return Object.freeze([...names].sort());
   }
 
   decodeCached(typeUrl, bytes, extract) {

@@ -9,6 +9,7 @@ import { jsonToWire } from './json-to-wire.js';
 import { findMessageType } from './proto-root.js';
 import { decodeWire, wireToJson } from './wire-to-json.js';
 import { writeDiscoveryResponse } from './response-wire.js';
+import { readAck, writeAck } from './request-wire.js';
 import type protobuf from 'protobufjs';
 
 /** envoy.config.core.v3.Node in proto3 JSON; the fields Skiff reads are typed. */
@@ -36,8 +37,8 @@ export interface DiscoveryRequest {
   version_info: string;
   /** Sent on the first request of a stream (Envoy may repeat it). */
   node?: XdsNode;
-  /** Named subscriptions; empty means wildcard for LDS and CDS. */
-  resource_names: string[];
+  /** Named subscriptions; empty means wildcard for LDS and CDS. Decoded ACKs share frozen lists. */
+  resource_names: readonly string[];
   type_url: string;
   /** The nonce of the response this request answers; '' on the first request for a type. */
   response_nonce: string;
@@ -83,6 +84,10 @@ function packedList(list: unknown, path: string): PackedAny[] {
 }
 
 export function encodeDiscoveryRequest(request: DiscoveryRequestInit): Buffer {
+  if (!request.node && !request.error_detail) {
+    // An ACK (or a subscription change): the hand-written writer, which keeps a frozen names list's bytes.
+    return writeAck({ version_info: request.version_info ?? '', resource_names: request.resource_names ?? [], type_url: request.type_url, response_nonce: request.response_nonce ?? '' });
+  }
   try {
     const wire: Record<string, unknown> = {
       version_info: request.version_info ?? '',
@@ -106,6 +111,13 @@ export function encodeDiscoveryRequest(request: DiscoveryRequestInit): Buffer {
 }
 
 export function decodeDiscoveryRequest(bytes: Uint8Array): DiscoveryRequest {
+  let ack;
+  try {
+    ack = readAck(bytes);
+  } catch (e) {
+    throw new XdsCodecError(undefined, `cannot decode ${REQUEST}: ${(e as Error).message}`);
+  }
+  if (ack) return { ...ack };
   const wire = decodeWire(type(REQUEST), bytes, undefined);
   const request: DiscoveryRequest = {
     version_info: (wire['version_info'] as string | undefined) ?? '',
@@ -135,11 +147,18 @@ export function decodeDiscoveryRequest(bytes: Uint8Array): DiscoveryRequest {
 
 /**
  * The response's bytes. A frozen `resources` list is encoded once and reused for every response
- * that carries it (see response-wire.ts).
+ * that carries it (see response-wire.ts), and a frozen response is encoded once whole.
  */
+/** Bytes of frozen responses: a server sends one response object to every proxy that gets the same list. */
+const encodedResponses = new WeakMap<DiscoveryResponse, Buffer>();
+
 export function encodeDiscoveryResponse(response: DiscoveryResponse): Buffer {
   try {
-    return writeDiscoveryResponse(response);
+    const cached = encodedResponses.get(response);
+    if (cached) return cached;
+    const bytes = writeDiscoveryResponse(response);
+    if (Object.isFrozen(response) && Object.isFrozen(response.resources)) encodedResponses.set(response, bytes);
+    return bytes;
   } catch (e) {
     if (e instanceof XdsCodecError && e.rootType === undefined) throw e.withRootType(RESPONSE);
     throw e;

@@ -17,6 +17,11 @@ export interface TypeWatch {
   wildcard: boolean;
   /** Subscribed names, sorted, for named watches. */
   names: readonly string[];
+  /**
+   * The resource_names list of the last request, when the decoder shares it (a frozen list: ACKs
+   * repeating the same names arrive as the same list), so a repeat is recognised without a look.
+   */
+  requested?: readonly string[];
   nonceSent?: string;
   versionSent?: string;
   nonceAcked?: string;
@@ -63,13 +68,20 @@ const forgetNames = new FinalizationRegistry<string>((key) => {
   if (internedNames.get(key)?.deref() === undefined) internedNames.delete(key);
 });
 
+/** Frozen lists (the request decoder shares them) → their interned list, without a key. */
+const internedByList = new WeakMap<readonly string[], readonly string[]>();
+
 function internNames(names: readonly string[]): readonly string[] {
+  const byList = internedByList.get(names);
+  if (byList) return byList;
   const key = JSON.stringify(names);
-  const known = internedNames.get(key)?.deref();
-  if (known) return known;
-  const list = Object.freeze([...names]);
-  internedNames.set(key, new WeakRef(list));
-  forgetNames.register(list, key);
+  let list = internedNames.get(key)?.deref();
+  if (!list) {
+    list = Object.freeze([...names]);
+    internedNames.set(key, new WeakRef(list));
+    forgetNames.register(list, key);
+  }
+  if (Object.isFrozen(names)) internedByList.set(names, list);
   return list;
 }
 
@@ -102,8 +114,10 @@ export class AdsConnection {
   handleRequest(request: DiscoveryRequest, now: Date = new Date()): RequestDecision {
     const typeUrl = request.type_url;
     const watch = this.watches.get(typeUrl);
-    const names = normalizeNames(request.resource_names);
-    const explicitWildcard = names.includes('*');
+    const requested = request.resource_names;
+    const repeated = watch !== undefined && requested === watch.requested;
+    const names = repeated ? watch.names : normalizeNames(requested);
+    const explicitWildcard = !repeated && names.includes('*');
 
     if (request.error_detail) {
       // Envoy keeps running the version in version_info; a NACK never changes subscriptions.
@@ -122,7 +136,8 @@ export class AdsConnection {
       this.watches.set(typeUrl, {
         typeUrl,
         wildcard: explicitWildcard || (names.length === 0 && WILDCARD_TYPES.has(typeUrl)),
-        names: internNames(names.filter((n) => n !== '*')),
+        names: internNames(explicitWildcard ? names.filter((n) => n !== '*') : names),
+        ...(Object.isFrozen(requested) ? { requested } : {}),
         resourcesSent: 0,
         // A proxy coming back from another stream tells what it runs; keep it as acknowledged.
         ...(request.response_nonce !== '' ? { versionAcked: request.version_info } : {}),
@@ -132,7 +147,7 @@ export class AdsConnection {
 
     if (request.response_nonce === '' || watch.nonceSent === undefined) {
       // A fresh request on a watch we never answered (e.g. before the first push): re-subscribe.
-      this.updateNames(watch, names, explicitWildcard);
+      if (!repeated) this.updateNames(watch, requested, names, explicitWildcard);
       return { kind: 'respond', reason: request.response_nonce === '' ? 'new' : 'reconnect' };
     }
 
@@ -142,15 +157,16 @@ export class AdsConnection {
 
     watch.nonceAcked = request.response_nonce;
     watch.versionAcked = request.version_info;
-    if (this.updateNames(watch, names, explicitWildcard) && (watch.wildcard || watch.names.length > 0)) {
+    if (!repeated && this.updateNames(watch, requested, names, explicitWildcard) && (watch.wildcard || watch.names.length > 0)) {
       return { kind: 'respond', reason: 'names changed' };
     }
     return { kind: 'ack', nonce: request.response_nonce };
   }
 
   /** Returns whether the subscription changed. */
-  private updateNames(watch: TypeWatch, names: readonly string[], explicitWildcard: boolean): boolean {
-    const named = names.filter((n) => n !== '*');
+  private updateNames(watch: TypeWatch, requested: readonly string[], names: readonly string[], explicitWildcard: boolean): boolean {
+    watch.requested = Object.isFrozen(requested) ? requested : undefined;
+    const named = explicitWildcard ? names.filter((n) => n !== '*') : names;
     // Once wildcard, an empty list keeps it wildcard; a list of names turns it into a named watch.
     const wildcard = explicitWildcard || (watch.wildcard && named.length === 0);
     const changed = wildcard !== watch.wildcard || !sameNames(named, watch.names);

@@ -298,3 +298,45 @@ test('50 proxies: each converges, one proxy state per proxy per push, metrics an
     assert.match(text, /^pilot_proxy_convergence_time_count 50$/m);
   });
 });
+
+/** Hands every proxy the same list per push and type, as the real generator's XdsCache does. */
+class SharingGenerator extends FakeGenerator {
+  private readonly lists = new Map<string, ReturnType<FakeGenerator['generate']>>();
+  override generate(input: Parameters<FakeGenerator['generate']>[0]): ReturnType<FakeGenerator['generate']> {
+    const key = `${input.push.version}|${input.typeUrl}`;
+    let list = this.lists.get(key);
+    if (!list) {
+      list = super.generate(input);
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+}
+
+test('proxies sent the same resources in a push get one shared response: same nonce, same bytes, each ACK counted', async () => {
+  const generator = new SharingGenerator();
+  const server = new AdsServer<FakeSnapshot, string>({ generator, port: 0, log: () => {} });
+  const port = await server.start();
+  const proxies: TestProxy[] = [];
+  try {
+    server.push(bookinfo('v1'), FULL_PUSH);
+    const a = await syncedProxy(port, proxies, sidecarId(1));
+    const b = await syncedProxy(port, proxies, sidecarId(2));
+    server.push(bookinfo('v2', { [RDS]: { '9080': route('9080', RATINGS) } }), FULL_PUSH);
+    const [ra, rb] = await Promise.all([a.next(), b.next()]);
+    assert.deepEqual([ra.type_url, rb.type_url], [RDS, RDS]);
+    assert.equal(ra.nonce, rb.nonce);
+    assert.deepEqual(Buffer.from(ra.resources[0]!.value), Buffer.from(rb.resources[0]!.value));
+    a.ack(ra);
+    b.ack(rb);
+    await eventually(() => server.syncStatus().every((s) => s.xds.every((x) => x.state === 'SYNCED')), 'both proxies SYNCED on v2');
+    // The next push's response is a new one, with a new nonce.
+    server.push(bookinfo('v3', { [RDS]: { '9080': route('9080', REVIEWS) } }), FULL_PUSH);
+    const next = await a.next();
+    assert.equal(next.version_info, 'v3');
+    assert.notEqual(next.nonce, ra.nonce);
+  } finally {
+    for (const p of proxies) p.close();
+    await server.stop(500);
+  }
+});

@@ -9,6 +9,7 @@ import {
   type AdsServerStream,
   type DiscoveryRequest,
   type DiscoveryResponse,
+  type PackedAny,
   TYPE_URL,
   adsServiceDefinition,
   protoRoot,
@@ -124,6 +125,8 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
   /** Connections with a push still to send, in the order pushes reached them. */
   private readonly pushQueue = new Set<AdsConnection>();
   private drainScheduled: NodeJS.Immediate | undefined;
+  /** The last response built per resource list (see responseFor). */
+  private readonly sharedResponses = new WeakMap<readonly PackedAny[], DiscoveryResponse>();
 
   constructor(private readonly options: AdsServerOptions<P, S>) {
     this.log = options.log ?? defaultLogger;
@@ -383,6 +386,25 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
     return connection.state.value as S;
   }
 
+  /**
+   * The response carrying `packed` at `version`, shared by every proxy sent that list in that push:
+   * one nonce (unique per stream, since a stream gets a list once per push but for a re-request of
+   * the very same content) and one encoding (discovery.ts keeps a frozen response's bytes).
+   */
+  private responseFor(typeUrl: string, packed: readonly PackedAny[], version: string): DiscoveryResponse {
+    const shared = this.sharedResponses.get(packed);
+    if (shared && shared.version_info === version && shared.type_url === typeUrl) return shared;
+    const response: DiscoveryResponse = Object.freeze({
+      version_info: version,
+      resources: packed,
+      type_url: typeUrl,
+      nonce: randomUUID(),
+      control_plane: Object.freeze({ identifier: this.controlPlaneId }),
+    });
+    this.sharedResponses.set(packed, response);
+    return response;
+  }
+
   /** Generates and sends the given types; unless `force`, a type whose resources are unchanged is skipped. */
   private send(connection: AdsConnection, typeUrls: string[], trigger: Trigger, force: boolean, round?: Convergence): void {
     const push = this.currentPush;
@@ -425,14 +447,8 @@ export class AdsServer<P extends PushSnapshot, S = undefined> {
       // An incremental EDS push carries only the assignments that changed (see PushRequest.edsServices).
       const incremental = !force && trigger.kind === 'push' && !trigger.request.full && trigger.request.edsServices !== undefined && typeUrl === TYPE_URL.CLUSTER_LOAD_ASSIGNMENT;
       const packed = (incremental && watch.sent && this.prepared.changedSince(prepared, watch.sent)) || prepared.packed;
-      const nonce = randomUUID();
-      const response: DiscoveryResponse = {
-        version_info: push.version,
-        resources: packed,
-        type_url: typeUrl,
-        nonce,
-        control_plane: { identifier: this.controlPlaneId },
-      };
+      const response = this.responseFor(typeUrl, packed, push.version);
+      const nonce = response.nonce;
       connection.stream.write(response);
       connection.recordSent(typeUrl, nonce, push.version, digest, packed.length);
       connection.recordSentResources(typeUrl, prepared.sent);

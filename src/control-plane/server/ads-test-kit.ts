@@ -108,7 +108,7 @@ export class TestProxy {
   }
 
   /** Subscribed names per type: like Envoy, every request (ACKs too) repeats them. */
-  private readonly subscribed = new Map<string, string[]>();
+  private readonly subscribed = new Map<string, readonly string[]>();
 
   request(init: DiscoveryRequestInit & { withNode?: boolean }): void {
     const { withNode, ...rest } = init;
