@@ -4,6 +4,7 @@
 // resource that does not decode is NACKed, as Envoy would), and every ACK is recorded with the
 // time it was sent, so the fleet can tell when a change reached this proxy.
 import { performance } from 'node:perf_hooks';
+import { AdsWireStream } from './ads-wire-stream.mjs';
 
 /** Route and cluster names found in resources, cached by the resource's bytes: 1,000 proxies get the same resources. */
 const namesCache = new Map();
@@ -14,8 +15,7 @@ const NO_NAMES = Object.freeze([]);
 
 export class AdsProxy {
   /**
-   * @param xds the compiled src/xds module (createAdsClient, openAdsStream, decodeResource, TYPE_URL)
-   * @param grpcOptions channel options; each proxy gets its own connection, as each Envoy has.
+   * @param xds the compiled src/xds module (encode/decodeDiscovery*, decodeResource, ADS_METHOD_PATH, TYPE_URL)
    */
   constructor({ xds, address, nodeId, namespace, onActivity }) {
     this.xds = xds;
@@ -39,11 +39,11 @@ export class AdsProxy {
   }
 
   connect() {
-    this.client = this.xds.createAdsClient(this.address, undefined, { 'grpc.use_local_subchannel_pool': 1 });
-    this.stream = this.xds.openAdsStream(this.client);
+    // Its own HTTP/2 connection, as each Envoy has (see ads-wire-stream.mjs for why not grpc-js).
+    this.stream = new AdsWireStream(this.xds, this.address);
     this.stream.on('data', (response) => this.onResponse(response));
     this.stream.on('error', (e) => {
-      if (!this.closed) this.streamError = e.details ?? e.message;
+      if (!this.closed) this.streamError = e.message;
     });
     this.stream.on('end', () => {
       if (!this.closed) this.streamError ??= 'the server ended the stream';
@@ -175,11 +175,7 @@ export class AdsProxy {
 
   close() {
     this.closed = true;
-    try {
-      this.stream?.end();
-      this.stream?.cancel();
-    } catch { /* already closed */ }
-    this.client?.close();
+    this.stream?.close();
   }
 }
 

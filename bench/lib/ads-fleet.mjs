@@ -76,6 +76,11 @@ export class AdsFleet {
       else times.push(last - t0);
     });
     times.sort((a, b) => a - b);
+    if (process.env.ADS_BENCH_TIMELINE) {
+      const buckets = new Map();
+      for (const t of times) buckets.set(Math.floor(t / 50) * 50, (buckets.get(Math.floor(t / 50) * 50) ?? 0) + 1);
+      process.stderr.write(`ACKs per 50 ms from the apply: ${[...buckets].map(([b, n]) => `${b}:${n}`).join(' ')}\n`);
+    }
     return { times, unchanged, settled, applyMs };
   }
 
