@@ -47,6 +47,17 @@ test('ACK, names change, expired nonce, NACK and reconnect decisions', () => {
   assert.equal(nack.kind, 'nack');
   assert.equal(c.watches.get(t)!.lastNack?.message, 'bad');
   assert.equal(c.watches.get(t)!.versionAcked, 'v1');
+  // names only removed from an EDS watch: acknowledged without a response, as Istio does
+  c.recordSent(t, 'n3', 'v1', 'd3', 2);
+  assert.deepStrictEqual(c.handleRequest(req(t, { resource_names: ['b'], response_nonce: 'n3', version_info: 'v1' })), { kind: 'ack', nonce: 'n3' });
+  assert.deepStrictEqual(c.watches.get(t)!.names, ['b']);
+  // a removed and an added name is a change that needs the added resource
+  assert.deepStrictEqual(c.handleRequest(req(t, { resource_names: ['c'], response_nonce: 'n3', version_info: 'v1' })), { kind: 'respond', reason: 'names changed' });
+  c.recordSent(t, 'n2', 'v1', 'd2', 1);
+  // a wildcard-capable type (CDS) answers a shrink with the smaller state of the world
+  c.handleRequest(req(TYPE_URL.CLUSTER, { resource_names: ['x', 'y'] }));
+  c.recordSent(TYPE_URL.CLUSTER, 'c1', 'v1', 'dc', 2);
+  assert.deepStrictEqual(c.handleRequest(req(TYPE_URL.CLUSTER, { resource_names: ['x'], response_nonce: 'c1', version_info: 'v1' })), { kind: 'respond', reason: 'names changed' });
   // unsubscribing everything is acknowledged without a response
   assert.deepStrictEqual(c.handleRequest(req(t, { response_nonce: 'n2', version_info: 'v1' })), { kind: 'ack', nonce: 'n2' });
 

@@ -157,10 +157,18 @@ export class AdsConnection {
 
     watch.nonceAcked = request.response_nonce;
     watch.versionAcked = request.version_info;
-    if (!repeated && this.updateNames(watch, requested, names, explicitWildcard) && (watch.wildcard || watch.names.length > 0)) {
-      return { kind: 'respond', reason: 'names changed' };
+    if (repeated) return { kind: 'ack', nonce: request.response_nonce };
+    const before = watch.names;
+    const wasWildcard = watch.wildcard;
+    if (!this.updateNames(watch, requested, names, explicitWildcard) || (!watch.wildcard && watch.names.length === 0)) {
+      return { kind: 'ack', nonce: request.response_nonce };
     }
-    return { kind: 'ack', nonce: request.response_nonce };
+    // Istio's rule: for a type that is not wildcard-capable (EDS, RDS, SDS), a subscription that
+    // only lost names needs no response; the proxy already has every resource it still wants.
+    if (!WILDCARD_TYPES.has(typeUrl) && !watch.wildcard && !wasWildcard && watch.names.every((n) => before.includes(n))) {
+      return { kind: 'ack', nonce: request.response_nonce };
+    }
+    return { kind: 'respond', reason: 'names changed' };
   }
 
   /** Returns whether the subscription changed. */
