@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { connect, constants } from 'node:http2';
 
 const GRPC_HEADER = 5;
+const ENVOY_WINDOW = 256 * 1024 * 1024;
 
 export class AdsWireStream extends EventEmitter {
   /**
@@ -18,7 +19,9 @@ export class AdsWireStream extends EventEmitter {
     super();
     this.xds = xds;
     this.closed = false;
-    this.session = connect(`http://${address}`);
+    // Envoy's default HTTP/2 windows (256 MiB), so a large response never waits for a WINDOW_UPDATE.
+    this.session = connect(`http://${address}`, { settings: { initialWindowSize: ENVOY_WINDOW } });
+    this.session.once('connect', () => this.session.setLocalWindowSize(ENVOY_WINDOW));
     this.session.on('error', (e) => this.fail(`HTTP/2 session: ${e.message}`));
     this.request = this.session.request({
       [constants.HTTP2_HEADER_METHOD]: 'POST',
