@@ -42,12 +42,21 @@ export interface AdsServiceHandlers extends grpc.UntypedServiceImplementation {
 /** A grpc-js client class for the service (makeGenericClientConstructor), for callers that want one. */
 export const AdsClient = grpc.makeGenericClientConstructor(adsServiceDefinition, 'AggregatedDiscoveryService');
 
+/** Envoy's default HTTP/2 stream and connection windows (256 MiB). */
+const ENVOY_FLOW_CONTROL_WINDOW = 256 * 1024 * 1024;
+
 /**
  * A plain channel to an ADS server; `address` is `host:port`. Insecure unless credentials are
- * given. Responses may be any size (grpc-js would stop at 4 MiB; a large mesh's CDS is bigger).
+ * given. Responses may be any size (grpc-js would stop at 4 MiB; a large mesh's CDS is bigger),
+ * and the HTTP/2 windows are Envoy's, so a large response is not paced by WINDOW_UPDATE round
+ * trips (node's default window is 64 KiB, smaller than one sidecar's route configuration).
  */
 export function createAdsClient(address: string, credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(), options?: grpc.ChannelOptions): grpc.Client {
-  return new grpc.Client(address, credentials, { 'grpc.max_receive_message_length': -1, ...options });
+  return new grpc.Client(address, credentials, {
+    'grpc.max_receive_message_length': -1,
+    'grpc-node.flow_control_window': ENVOY_FLOW_CONTROL_WINDOW,
+    ...options,
+  });
 }
 
 /** Opens a StreamAggregatedResources stream on a client. */
