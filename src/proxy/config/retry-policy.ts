@@ -2,6 +2,7 @@
 // a response with a few integer operations.
 
 import { compileHeaderMatcher, type HeaderMatcher } from './header-matcher.js';
+import { interned } from './intern.js';
 import { anyTypeName, ErrorSink, MessageReader } from './reader.js';
 
 export const RetryOn = {
@@ -69,7 +70,12 @@ const RETRY_POLICY_SPEC = {
 
 const PREVIOUS_HOSTS = 'envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate';
 
+/** Equal retry policies (Istio gives every outbound route the same one) share one object. */
 export function compileRetryPolicy(value: unknown, path: string, sink: ErrorSink): RetryPolicy | undefined {
+  return interned('retry_policy', value, sink, () => compileNewRetryPolicy(value, path, sink));
+}
+
+function compileNewRetryPolicy(value: unknown, path: string, sink: ErrorSink): RetryPolicy | undefined {
   const r = MessageReader.of(value, path, sink, RETRY_POLICY_SPEC);
   if (!r) return undefined;
   const before = sink.count;

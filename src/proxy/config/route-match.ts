@@ -8,6 +8,7 @@ import {
   type HeaderMatcher,
   type QueryParameterMatcher,
 } from './header-matcher.js';
+import { interned } from './intern.js';
 import { compileFullMatch } from './re2.js';
 import { ErrorSink, MessageReader } from './reader.js';
 import { fractionalPercent } from './percent.js';
@@ -38,7 +39,12 @@ const ROUTE_MATCH_SPEC = {
 
 const PATH_SPECIFIERS = ['prefix', 'path', 'safe_regex', 'connect_matcher', 'path_separated_prefix', 'path_match_policy'];
 
+/** Equal matches (`prefix: /` on most routes) share one object. */
 export function compileRouteMatch(value: unknown, path: string, sink: ErrorSink): RouteMatch | undefined {
+  return interned('route_match', value, sink, () => compileNewRouteMatch(value, path, sink));
+}
+
+function compileNewRouteMatch(value: unknown, path: string, sink: ErrorSink): RouteMatch | undefined {
   const r = MessageReader.of(value, path, sink, ROUTE_MATCH_SPEC);
   if (!r) return undefined;
   const before = sink.count;

@@ -62,9 +62,13 @@ const ROUTE_SPEC = {
   },
 };
 
+const NO_MUTATIONS: readonly HeaderMutation[] = Object.freeze([]);
+
 /** Orders mutations so the one Envoy evaluates last (and which therefore wins) comes last. */
-export function orderMutations(innermostFirst: readonly HeaderMutation[], mostSpecificWins: boolean): HeaderMutation[] {
+export function orderMutations(innermostFirst: readonly HeaderMutation[], mostSpecificWins: boolean): readonly HeaderMutation[] {
   const nonEmpty = innermostFirst.filter((m) => m.add.length > 0 || m.remove.length > 0);
+  // Most routes have none: one shared empty list instead of two per route.
+  if (nonEmpty.length === 0) return NO_MUTATIONS;
   return mostSpecificWins ? nonEmpty.reverse() : nonEmpty;
 }
 

@@ -86,3 +86,23 @@ test('hosts keep their identity (and state) across endpoint updates', () => {
   assert.deepEqual(c.hosts().map((h) => h.port), [1, 3]);
   assert.equal(c.stats.membershipTotal.value, 2);
 });
+
+test('membership stats follow every change at once; host choice follows it on the next request', () => {
+  const c = cluster({ lb_policy: 'MAGLEV' });
+  c.setLoadAssignment(assignment([{ hosts: [[1], [2, 'UNHEALTHY']] }]));
+  assert.deepEqual([c.stats.membershipTotal.value, c.stats.membershipHealthy.value], [2, 1]);
+  assert.deepEqual([...shares(c, 200).keys()], [1]);
+  c.setLoadAssignment(assignment([{ hosts: [[2], [5], [4, 'UNHEALTHY']] }]));
+  assert.deepEqual([c.stats.membershipTotal.value, c.stats.membershipHealthy.value], [3, 2]);
+  assert.deepEqual([...shares(c, 200).keys()].sort(), [2, 5]);
+});
+
+test('circuit-breaker counters carry the thresholds of the config in force when first used', () => {
+  const c = cluster({ circuit_breakers: { thresholds: [{ max_requests: 7 }] } });
+  const { value } = compile(compileCluster, { name: 'c', type: 'EDS', eds_cluster_config: { eds_config: { ads: {} } }, circuit_breakers: { thresholds: [{ max_requests: 3 }] } });
+  c.updateConfig(value!);
+  assert.equal(c.resources.requests.max, 3);
+  c.resources.requests.inc();
+  c.updateConfig(cluster({ circuit_breakers: { thresholds: [{ max_requests: 5 }] } }).config);
+  assert.deepEqual([c.resources.requests.max, c.resources.requests.current], [5, 1]);
+});

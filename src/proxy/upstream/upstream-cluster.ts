@@ -3,6 +3,10 @@
 // request. Priority load follows Envoy: a level takes traffic in proportion to its health
 // (healthy/total × overprovisioning factor), spilling the rest to the next level; a level whose
 // healthy share is under the panic threshold balances over all its hosts.
+//
+// A sidecar holds a cluster for every service in the mesh and sends traffic to few of them, so
+// the balancers (a Maglev table alone is 64K entries) and the circuit-breaker counters are built
+// on a cluster's first request, and the balancers again on the first request after a change.
 
 import type { UpstreamDispatcher } from './upstream-dispatcher.js';
 import { transportSocketFor, type Cluster } from '../config/cluster.js';
@@ -37,18 +41,20 @@ interface PriorityLevel {
 }
 
 const EMPTY_LEVEL_LOADS: readonly number[] = [];
+const NO_SECRETS: ResourceMap<'secret'> = new Map();
 
 export class UpstreamCluster {
   private hostList: Host[] = [];
   private readonly byKey = new Map<string, Host>();
-  private levels: PriorityLevel[] = [];
+  /** Undefined until the next request needs them (built by buildLevels). */
+  private levels: PriorityLevel[] | undefined;
   /** Cumulative per-level load out of 100. */
   private levelLoads: readonly number[] = EMPTY_LEVEL_LOADS;
   private overprovisioningFactor = 1.4;
   private dnsTimer: NodeJS.Timeout | undefined;
-  private secrets: ResourceMap<'secret'> = new Map();
+  private secrets: ResourceMap<'secret'> = NO_SECRETS;
   private cleanupTimer: NodeJS.Timeout | undefined;
-  readonly resources: ClusterResources;
+  private clusterResources: ClusterResources | undefined;
   readonly stats: ClusterStats;
   outlier: OutlierDetector | undefined;
   /** Whether the cluster has received endpoints (EDS clusters start empty). */
@@ -56,7 +62,6 @@ export class UpstreamCluster {
   closed = false;
 
   constructor(public config: Cluster, private readonly store: StatsStore) {
-    this.resources = new ClusterResources(config.circuitBreakers);
     this.stats = clusterStats(store, config.statName);
     this.endpointsKnown = config.type !== 'EDS';
     this.applyOutlierConfig();
@@ -66,6 +71,11 @@ export class UpstreamCluster {
 
   get name(): string {
     return this.config.name;
+  }
+
+  /** Circuit-breaker counters, created with the cluster's first request. */
+  get resources(): ClusterResources {
+    return (this.clusterResources ??= new ClusterResources(this.config.circuitBreakers));
   }
 
   hosts(): readonly Host[] {
@@ -81,7 +91,7 @@ export class UpstreamCluster {
       config.protocol.maxRequestsPerConnection !== this.config.protocol.maxRequestsPerConnection ||
       config.circuitBreakers.maxConnections !== this.config.circuitBreakers.maxConnections;
     this.config = config;
-    this.resources.update(config.circuitBreakers);
+    this.clusterResources?.update(config.circuitBreakers);
     this.applyOutlierConfig();
     if (poolChanged) for (const h of this.hostList) this.retireDispatcher(h);
     // A changed transport socket (plaintext ↔ TLS, other certificates) needs new connections.
@@ -204,8 +214,17 @@ export class UpstreamCluster {
     this.cleanupTimer.unref();
   }
 
-  /** Recomputes priority levels, their balancers and loads (endpoint or health change). */
+  /** An endpoint or health change: membership now, priority levels and balancers on next use. */
   rebuild(): void {
+    let healthy = 0;
+    for (const h of this.hostList) if (h.healthy) healthy++;
+    this.levels = undefined;
+    this.stats.membershipTotal.value = this.hostList.length;
+    this.stats.membershipHealthy.value = healthy;
+  }
+
+  /** Priority levels, their balancers and loads, from the hosts as they are now. */
+  private buildLevels(): PriorityLevel[] {
     const byPriority = new Map<number, Host[]>();
     for (const h of this.hostList) {
       const list = byPriority.get(h.priority);
@@ -216,11 +235,9 @@ export class UpstreamCluster {
     const lbOptions = this.config.lb;
     const levels: PriorityLevel[] = [];
     const health: number[] = [];
-    let healthyCount = 0;
     for (const p of priorities) {
       const hosts = byPriority.get(p)!;
       const healthy = hosts.filter((h) => h.healthy);
-      healthyCount += healthy.length;
       const healthyShare = healthy.length / hosts.length;
       const panic = lbOptions.healthyPanicThreshold > 0 && healthyShare < lbOptions.healthyPanicThreshold;
       const active = panic ? hosts : healthy;
@@ -253,8 +270,7 @@ export class UpstreamCluster {
     }
     this.levels = levels;
     this.levelLoads = loads;
-    this.stats.membershipTotal.value = this.hostList.length;
-    this.stats.membershipHealthy.value = healthyCount;
+    return levels;
   }
 
   private buildLocalities(active: readonly Host[], all: readonly Host[]): LocalityGroup[] | undefined {
@@ -280,7 +296,7 @@ export class UpstreamCluster {
 
   /** The host for a request, or undefined when no host can take it (answered 503 UH). */
   chooseHost(hash: number | undefined, attempt: number): Host | undefined {
-    const levels = this.levels;
+    const levels = this.levels ?? this.buildLevels();
     if (levels.length === 0) return undefined;
     let level = levels[0]!;
     if (levels.length > 1) {

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileRouteConfiguration } from './route-configuration.js';
+import { compile } from './test-helpers.js';
+
+const retry = { retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes', num_retries: 2, retriable_status_codes: [503] };
+
+function vhost(i: number, retryPolicy: unknown = retry) {
+  return { name: `svc-${i}`, domains: [`svc-${i}`], routes: [{ match: { prefix: '/' }, route: { cluster: `outbound|80||svc-${i}`, retry_policy: retryPolicy } }] };
+}
+
+test('equal parts of different routes compile to one shared object; different ones do not', () => {
+  const { value, errors } = compile(compileRouteConfiguration, { name: '80', virtual_hosts: [vhost(0), vhost(1), vhost(2, { ...retry, num_retries: 3 })] });
+  assert.deepEqual(errors, []);
+  const [a, b, c] = value!.virtualHosts.map((vh) => vh.routes[0]!);
+  assert.equal(a!.retryPolicy, b!.retryPolicy);
+  assert.notEqual(a!.retryPolicy, c!.retryPolicy);
+  assert.equal(c!.retryPolicy!.numRetries, 3);
+  assert.equal(a!.match, c!.match);
+  assert.notEqual(a!.action, b!.action);
+  assert.equal(b!.action!.cluster, 'outbound|80||svc-1');
+  // Shared across separate compiles too, while the first is alive.
+  const again = compile(compileRouteConfiguration, { name: 'other', virtual_hosts: [vhost(9)] }).value!;
+  assert.equal(again.virtualHosts[0]!.routes[0]!.retryPolicy, a!.retryPolicy);
+});
+
+test('an invalid part is reported at every path it appears, never shared', () => {
+  const bad = { retry_on: 'sometimes' };
+  const { value, errors } = compile(compileRouteConfiguration, { name: '80', virtual_hosts: [vhost(0, bad), vhost(1, bad)] });
+  assert.equal(value, undefined);
+  const reported = errors.filter((e) => e.includes('unknown retry condition "sometimes"'));
+  assert.equal(reported.length, 2);
+  assert.notEqual(reported[0], reported[1]);
+});
