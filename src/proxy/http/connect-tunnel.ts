@@ -7,7 +7,6 @@
 // PassthroughCluster reaches the CONNECT target itself, BlackHoleCluster (no endpoints) closes it.
 
 import { connect, isIP, type Socket } from 'node:net';
-import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { findRoute, findVirtualHost } from '../config/route-configuration.js';
 import { sniff, type SniffResult } from '../listener/protocol-sniffer.js';
@@ -28,8 +27,8 @@ export function parseConnectTarget(target: string): OriginalDestination | undefi
   return { host, port };
 }
 
-export async function handleConnect(hcm: HttpConnectionManager, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-  const dest = parseConnectTarget(req.url ?? '');
+export async function handleConnect(hcm: HttpConnectionManager, req: { readonly url: string }, socket: Duplex, head: Buffer): Promise<void> {
+  const dest = parseConnectTarget(req.url);
   if (!dest) {
     socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
     return;

@@ -1,9 +1,9 @@
-// The HTTP connection manager of one filter chain: a node:http server that never listens itself —
-// the listener hands it connections (accepted sockets, CONNECT tunnels) — and turns each request
-// into an HttpStream. HTTP/1.1 keep-alive is node's; idle and header timeouts come from config.
+// The HTTP connection manager of one filter chain. It never listens itself: the listener hands it
+// connections (accepted sockets, CONNECT tunnels). HTTP/1.1 is served by the proxy's own codec
+// (http1-server.ts: llhttp straight from the socket, keep-alive, pipelining, timeouts from this
+// config); h2c by node:http2. Each request becomes an HttpStream.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createH2Server, type Http2Server, type ServerHttp2Session } from 'node:http2';
+import { createServer as createH2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { sniff, type SniffResult } from '../listener/protocol-sniffer.js';
 import type { Duplex } from 'node:stream';
@@ -14,8 +14,13 @@ import type { ProxyContext } from './proxy-context.js';
 import { HttpStream, onResponseClose, STREAM_OF_RESPONSE, type OriginalDestination } from './stream.js';
 import { proxyWebSocket } from './websocket.js';
 import { handleConnect } from './connect-tunnel.js';
-import { rejectHttp1Request, rejectMalformedRequest } from './request-rejection.js';
+import { rejectHttp1Request } from './request-rejection.js';
 import { ResponseFlag } from '../telemetry/response-flags.js';
+import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
+import { Http1Server, type Http1ServerHandler } from './http1-server.js';
+import type { Http1ServerRequest } from './http1-server-request.js';
+import { Http1ServerResponse } from './http1-server-response.js';
+import { http2Request } from './http2-downstream.js';
 
 interface HcmStats {
   rqTotal: Stat;
@@ -31,28 +36,24 @@ interface HcmStats {
   noRoute: Stat;
 }
 
-/**
- * How often node checks request_headers_timeout / request_timeout: a fraction of the shortest, so
- * a timeout fires at most a quarter late, and never busier than every 50 ms.
- */
-function connectionsCheckingIntervalMs(headersTimeoutMs: number, requestTimeoutMs: number): number {
-  const shortest = requestTimeoutMs > 0 ? Math.min(headersTimeoutMs, requestTimeoutMs) : headersTimeoutMs;
-  return Math.min(1000, Math.max(50, Math.floor(shortest / 4)));
+/** Original destination of an h2c session's socket handed over by the explicit proxy (CONNECT tunnels). */
+const sessionDestination = new WeakMap<object, OriginalDestination>();
+
+function onConnectionClose(this: Duplex & { skiffHcm?: HttpConnectionManager }): void {
+  this.skiffHcm?.onConnectionClose();
 }
 
-/** Original destination of a socket handed over by the explicit proxy (CONNECT tunnels). */
-const socketDestination = new WeakMap<object, OriginalDestination>();
-
-export class HttpConnectionManager {
-  readonly server: Server;
+export class HttpConnectionManager implements Http1ServerHandler {
+  /** HTTP/1.1 connections, on the proxy's own codec. */
+  readonly http1: Http1Server;
   /** Cleartext HTTP/2 (h2c), created for the first HTTP/2 connection. */
   private h2: Http2Server | undefined;
   private readonly h2Sessions = new Set<ServerHttp2Session>();
-  private pendingH2Socket: Duplex | undefined;
+  private pendingH2Destination: OriginalDestination | undefined;
   private readonly stats: HcmStats;
   /** Retired by a listener update or shutdown: responses ask clients to reconnect. */
   draining = false;
-  private openConnections = 0;
+  private readonly headersTimeoutMs: number;
 
   constructor(
     readonly config: HttpConnectionManagerConfig,
@@ -60,34 +61,19 @@ export class HttpConnectionManager {
     /** The listener's traffic_direction: Istio metrics report INBOUND as `destination`. */
     readonly direction: 'UNSPECIFIED' | 'INBOUND' | 'OUTBOUND' = 'UNSPECIFIED',
   ) {
-    const headersTimeoutMs = config.requestHeadersTimeoutMs > 0 ? config.requestHeadersTimeoutMs : 60_000;
-    this.server = createServer(
+    this.headersTimeoutMs = config.requestHeadersTimeoutMs > 0 ? config.requestHeadersTimeoutMs : 60_000;
+    this.http1 = new Http1Server(
       {
-        requireHostHeader: false,
-        // Strict parsing whatever NODE_OPTIONS says: a lenient parser is how requests get smuggled.
-        insecureHTTPParser: false,
-        maxHeaderSize: config.maxRequestHeadersKb * 1024,
-        connectionsCheckingInterval: connectionsCheckingIntervalMs(headersTimeoutMs, config.requestTimeoutMs),
+        maxHeaderBytes: config.maxRequestHeadersKb * 1024,
+        maxHeadersCount: config.maxHeadersCount,
+        headersTimeoutMs: this.headersTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+        idleTimeoutMs: config.idleTimeoutMs,
+        streamIdleTimeoutMs: config.streamIdleTimeoutMs,
+        upgradesAreRequests: false,
       },
-      (req, res) => this.handle(req, res, socketDestination.get(req.socket)),
+      this,
     );
-    this.server.keepAliveTimeout = config.idleTimeoutMs > 0 ? config.idleTimeoutMs : 0;
-    this.server.headersTimeout = headersTimeoutMs;
-    this.server.requestTimeout = config.requestTimeoutMs;
-    this.server.timeout = config.streamIdleTimeoutMs;
-    // One past the limit, so a request over it is seen (and refused) while a flood is not stored.
-    this.server.maxHeadersCount = config.maxHeadersCount + 1;
-    // node enforces headersTimeout and requestTimeout, and tracks connections for
-    // closeIdleConnections(), only once a server emits 'listening'; this one never listens itself.
-    this.server.emit('listening');
-    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      proxyWebSocket(this, req, socket, head);
-    });
-    this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      void handleConnect(this, req, socket, head);
-    });
-    // Malformed requests get Envoy's 400 (431 oversized, 408 timed out) and the connection closes.
-    this.server.on('clientError', rejectMalformedRequest);
     const c = (suffix: string) => proxy.stats.scoped('counter', 'http', 'http_conn_manager_prefix', config.statPrefix, suffix);
     const g = (suffix: string) => proxy.stats.scoped('gauge', 'http', 'http_conn_manager_prefix', config.statPrefix, suffix);
     this.stats = {
@@ -103,15 +89,6 @@ export class HttpConnectionManager {
       cxActive: g('downstream_cx_active'),
       noRoute: c('no_route'),
     };
-    this.server.on('connection', (socket: Duplex) => {
-      this.stats.cxTotal.value++;
-      this.stats.cxActive.value++;
-      this.openConnections++;
-      socket.once('close', () => {
-        this.stats.cxActive.value--;
-        if (--this.openConnections === 0 && this.draining) this.stopTimeoutChecks();
-      });
-    });
   }
 
   /**
@@ -119,49 +96,64 @@ export class HttpConnectionManager {
    * AUTO the first bytes decide between HTTP/1.1 and h2c, unless the listener already sniffed them.
    */
   acceptConnection(socket: Duplex, destination?: OriginalDestination, sniffed?: SniffResult): void {
-    if (destination) socketDestination.set(socket, destination);
     const codec = this.config.codecType;
     if (codec !== 'AUTO' || sniffed) {
       const h2 = codec === 'HTTP2' || (codec === 'AUTO' && !!sniffed?.applicationProtocols.includes('h2c'));
-      this.serve(socket, h2);
+      this.serve(socket, h2, destination);
       return;
     }
-    void sniff(socket as Socket, this.server.headersTimeout).then((r) => {
+    void sniff(socket as Socket, this.headersTimeoutMs).then((r) => {
       if (!r) socket.destroy();
-      else this.serve(socket, r.applicationProtocols.includes('h2c'));
+      else this.serve(socket, r.applicationProtocols.includes('h2c'), destination);
     });
   }
 
-  private serve(socket: Duplex, http2: boolean): void {
+  private serve(socket: Duplex, http2: boolean, destination: OriginalDestination | undefined): void {
+    this.stats.cxTotal.value++;
+    this.stats.cxActive.value++;
+    (socket as Duplex & { skiffHcm?: HttpConnectionManager }).skiffHcm = this;
+    socket.once('close', onConnectionClose);
     if (!http2) {
-      this.server.emit('connection', socket);
+      this.http1.accept(socket, destination);
       return;
     }
-    if (!this.h2) {
-      const h2 = createH2Server((req, res) => {
-        const session = req.stream.session;
-        this.handle(req as unknown as IncomingMessage, res as unknown as ServerResponse, session ? socketDestination.get(session) : undefined);
-      });
-      h2.on('session', (session: ServerHttp2Session) => {
-        // The session is created while 'connection' is emitted below, for the socket set aside here.
-        const dest = this.pendingH2Socket && socketDestination.get(this.pendingH2Socket);
-        if (dest) socketDestination.set(session, dest);
-        this.stats.cxTotal.value++;
-        this.stats.cxActive.value++;
-        this.h2Sessions.add(session);
-        session.once('close', () => this.h2Sessions.delete(session));
-        if (this.proxy.draining) session.close();
-      });
-      h2.on('sessionError', () => undefined);
-      this.h2 = h2;
-    }
-    const h2 = this.h2;
-    socket.once('close', () => {
-      this.stats.cxActive.value--;
-    });
-    this.pendingH2Socket = socket;
+    const h2 = (this.h2 ??= this.createH2());
+    // The session is created while 'connection' is emitted, for this socket.
+    this.pendingH2Destination = destination;
     h2.emit('connection', socket);
-    this.pendingH2Socket = undefined;
+    this.pendingH2Destination = undefined;
+  }
+
+  private createH2(): Http2Server {
+    const h2 = createH2Server((req: Http2ServerRequest, res: Http2ServerResponse) => {
+      const session = req.stream.session;
+      // Http2ServerResponse has all a DownstreamResponse needs; only its overloaded end() keeps
+      // TypeScript from seeing that.
+      this.handle(http2Request(req), res as unknown as DownstreamResponse, session ? sessionDestination.get(session) : undefined);
+    });
+    h2.on('session', (session: ServerHttp2Session) => {
+      const dest = this.pendingH2Destination;
+      if (dest) sessionDestination.set(session, dest);
+      this.h2Sessions.add(session);
+      session.once('close', () => this.h2Sessions.delete(session));
+      if (this.proxy.draining || this.draining) session.close();
+    });
+    h2.on('sessionError', () => undefined);
+    return h2;
+  }
+
+  onConnectionClose(): void {
+    this.stats.cxActive.value--;
+  }
+
+  // ---- Http1ServerHandler ----
+  onRequest(req: Http1ServerRequest, res: Http1ServerResponse, destination: OriginalDestination | undefined): void {
+    this.handle(req, res, destination);
+  }
+
+  onUpgrade(req: Http1ServerRequest, socket: Duplex, head: Buffer, destination: OriginalDestination | undefined): void {
+    if (req.method === 'CONNECT') void handleConnect(this, req, socket, head);
+    else proxyWebSocket(this, req, socket, head, destination);
   }
 
   routeConfiguration(): RouteConfiguration | undefined {
@@ -169,16 +161,19 @@ export class HttpConnectionManager {
     return source.kind === 'inline' ? source.config : this.proxy.current.routes.get(source.name)?.value;
   }
 
-  handle(req: IncomingMessage, res: ServerResponse, destination?: OriginalDestination): void {
+  handle(req: DownstreamRequest, res: DownstreamResponse, destination?: OriginalDestination): void {
     this.stats.rqTotal.value++;
     this.stats.rqActive.value++;
     const stream = new HttpStream(this, req, res, destination);
-    (res as ServerResponse & { [STREAM_OF_RESPONSE]?: HttpStream })[STREAM_OF_RESPONSE] = stream;
-    // 'close' comes once per response: on() spares the wrapper once() allocates per request.
-    res.on('close', onResponseClose);
+    if (res instanceof Http1ServerResponse) res.observer = stream;
+    else {
+      (res as DownstreamResponse & { [STREAM_OF_RESPONSE]?: HttpStream })[STREAM_OF_RESPONSE] = stream;
+      // 'close' comes once per response: on() spares the wrapper once() allocates per request.
+      (res as unknown as Http2ServerResponse).on('close', onResponseClose);
+    }
     const rejection = stream.isHttp2 ? undefined : rejectHttp1Request(req, this.config.maxHeadersCount);
     if (rejection) {
-      res.shouldKeepAlive = false;
+      if (res instanceof Http1ServerResponse) res.closeAfter = true;
       stream.sendLocalReply(rejection.status, '', ResponseFlag.DownstreamProtocolError, rejection.details);
       return;
     }
@@ -206,8 +201,7 @@ export class HttpConnectionManager {
   /** Stops taking new requests on idle connections; busy ones finish (drain). */
   drain(): void {
     this.draining = true;
-    this.server.closeIdleConnections();
-    if (this.openConnections === 0) this.stopTimeoutChecks();
+    this.http1.closeIdleConnections();
     // HTTP/2 sessions get GOAWAY: streams in flight finish, no new ones start.
     for (const s of this.h2Sessions) s.close();
   }
@@ -221,21 +215,12 @@ export class HttpConnectionManager {
   retire(): void {
     this.draining = true;
     for (const s of this.h2Sessions) s.close();
-    if (this.openConnections === 0) {
-      this.stopTimeoutChecks();
-      return;
-    }
-    setTimeout(() => this.server.closeIdleConnections(), this.config.drainTimeoutMs).unref();
-  }
-
-  /** Ends node's periodic timeout check, which would otherwise keep a retired manager alive. */
-  private stopTimeoutChecks(): void {
-    // close() on a server that never listened only clears its connection tracking.
-    this.server.close(() => undefined);
+    if (this.http1.connectionCount === 0) return;
+    setTimeout(() => this.http1.closeIdleConnections(), this.config.drainTimeoutMs).unref();
   }
 
   closeAll(): void {
-    this.server.closeAllConnections();
+    this.http1.closeAllConnections();
     for (const s of this.h2Sessions) s.destroy();
   }
 }

@@ -1,10 +1,10 @@
 // How an HTTP/1 connection manager refuses a request. Framing errors (CL+TE, duplicate
 // Content-Length, bare LF, bad header characters, oversized headers) are found by node's parser
-// (llhttp, strict mode) and answered in the clientError handler; what llhttp leaves to the
-// application (the header count limit, HTTP/0.9, the request target's form) is checked per request.
+// (llhttp, strict mode) and answered by the codec (http1-server-connection.ts); what llhttp leaves
+// to the application (the header count limit, HTTP/0.9, the request target's form) is checked
+// here per request, so it is logged and counted like any other local reply.
 
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { DownstreamRequest } from './downstream.js';
 
 export interface RequestRejection {
   readonly status: number;
@@ -38,32 +38,12 @@ function absoluteFormIsValid(url: string): boolean {
  * Why an HTTP/1 request must be refused before it is routed, or undefined when it may proceed.
  * `maxHeadersCount` is Envoy's max_headers_count: more headers than that get 431.
  */
-export function rejectHttp1Request(req: IncomingMessage, maxHeadersCount: number): RequestRejection | undefined {
-  if (req.rawHeaders.length > 2 * maxHeadersCount) return TOO_MANY_HEADERS;
+export function rejectHttp1Request(req: Pick<DownstreamRequest, 'headerCount' | 'httpVersionMajor' | 'url' | 'method'>, maxHeadersCount: number): RequestRejection | undefined {
+  if (req.headerCount > maxHeadersCount) return TOO_MANY_HEADERS;
   // llhttp takes `GET /path` without a version as HTTP/0.9, which has no headers and no status line.
   if (req.httpVersionMajor !== 1) return BAD_VERSION;
-  const url = req.url ?? '';
+  const url = req.url;
   if (url.charCodeAt(0) === 47 /* / */) return undefined;
   if (url === '*' && req.method === 'OPTIONS') return undefined;
   return absoluteFormIsValid(url) ? undefined : INVALID_URL;
-}
-
-const CLIENT_ERROR_STATUS: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
-  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
-};
-
-/**
- * Answers a request node's parser refused (or one that timed out) and closes the connection:
- * 431 for oversized headers, 408 for request_headers_timeout / request_timeout, 400 otherwise.
- */
-export function rejectMalformedRequest(err: Error & { code?: string }, socket: Duplex): void {
-  // As node's own handler: never write into a response already under way on this connection.
-  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent: boolean } })._httpMessage;
-  if (!socket.writable || inFlight?.headersSent) {
-    socket.destroy();
-    return;
-  }
-  const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
 }

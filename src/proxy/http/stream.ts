@@ -3,7 +3,6 @@
 // and metrics read when the request completes.
 
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyHeaderMutation, type HeaderValueContext } from '../config/header-mutation.js';
 import { FILTER_DISABLED } from '../config/per-filter-config.js';
 import type { HeaderMap, RequestView } from '../config/request-view.js';
@@ -21,6 +20,7 @@ import { normalizePath } from './path-normalization.js';
 import { parseConnectTarget } from './connect-tunnel.js';
 import type { RouterOptions } from './filters/registry.js';
 import type { PeerInfo } from '../telemetry/metadata-exchange.js';
+import type { DownstreamRequest, DownstreamResponse, DownstreamSocket } from './downstream.js';
 
 /** Where an explicit-proxy request was really going (absolute-form URL or CONNECT target). */
 export interface OriginalDestination {
@@ -73,16 +73,16 @@ export class HttpStream implements FilterContext, StreamInfo {
 
   constructor(
     readonly hcm: HttpConnectionManager,
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
+    readonly req: DownstreamRequest,
+    readonly res: DownstreamResponse,
     originalDestination: OriginalDestination | undefined,
   ) {
-    let path = req.url ?? '/';
-    // Read before the pseudo-headers go: node's HTTP/2 request reads its method from them.
-    const method = req.method ?? 'GET';
-    const headers = req.headers as HeaderMap;
-    this.isHttp2 = req.httpVersion === '2.0';
-    let authority = (req.headers.host ?? '').toLowerCase();
+    let path = req.url || '/';
+    const method = req.method;
+    const headers = req.headers;
+    this.isHttp2 = req.httpVersionMajor === 2;
+    const host = headers.host;
+    let authority = typeof host === 'string' ? host.toLowerCase() : '';
     if (this.isHttp2) {
       // HTTP/2 pseudo-headers become the request line and Host for whatever protocol goes upstream.
       const a = headers[':authority'];
@@ -102,11 +102,9 @@ export class HttpStream implements FilterContext, StreamInfo {
     this.originalDestination = originalDestination;
     if (hcm.config.normalizePath || hcm.config.mergeSlashes) path = normalizePath(path, hcm.config.normalizePath, hcm.config.mergeSlashes);
     this.protocol = this.isHttp2 ? 'HTTP/2' : req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1';
-    const cl = headers['content-length'];
-    this.hasBody = this.isHttp2
-      ? !(req as unknown as { stream: { endAfterHeaders: boolean } }).stream.endAfterHeaders
-      : headers['transfer-encoding'] !== undefined || (typeof cl === 'string' && cl !== '0');
-    stripHopByHop(headers);
+    this.hasBody = req.hasBody;
+    // The HTTP/1.1 codec leaves hop-by-hop headers out as it reads them.
+    if (!req.hopByHopStripped) stripHopByHop(headers);
     this.view = {
       method,
       path,
@@ -137,6 +135,10 @@ export class HttpStream implements FilterContext, StreamInfo {
   get bytesReceived(): number {
     const cl = this.view.headers['content-length'];
     return typeof cl === 'string' ? Number(cl) || 0 : 0;
+  }
+  /** The downstream connection (TLS when the listener terminated it). */
+  get downstreamSocket(): DownstreamSocket {
+    return this.req.socket;
   }
   get downstreamLocalAddress(): string {
     const s = this.req.socket;
@@ -312,12 +314,12 @@ export class HttpStream implements FilterContext, StreamInfo {
     this.responseHeaders = headers;
     this.bytesSent = body?.length ?? 0;
     if (this.res.destroyed) return;
-    this.res.writeHead(status, headers as Record<string, string | string[]>);
+    this.res.writeHead(status, headers);
     this.res.end(this.view.method === 'HEAD' ? undefined : body);
   }
 
   // ---- completion ----
-  /** res 'close' fires after a finished or an aborted response (see onResponseClose). */
+  /** The response finished or was aborted (the HTTP/1.1 codec calls this; HTTP/2 via onResponseClose). */
   onClose(): void {
     if (!this.res.writableFinished) {
       this.aborted = true;

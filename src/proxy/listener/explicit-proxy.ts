@@ -4,10 +4,12 @@
 // bind_to_port false), exactly where iptables would have delivered it in Istio; that listener's
 // filter chain (usually an HCM with RDS route config `9080`) handles it.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { OriginalDestination } from '../http/stream.js';
+import { Http1Server, type Http1ServerHandler } from '../http/http1-server.js';
+import type { Http1ServerRequest } from '../http/http1-server-request.js';
+import type { Http1ServerResponse } from '../http/http1-server-response.js';
 import { needsSniffing, selectFilterChain, type ConnectionInfo } from './filter-chain-match.js';
 import type { ListenerRuntime } from './listener-runtime.js';
 import { sniff } from './protocol-sniffer.js';
@@ -37,23 +39,32 @@ function sniffedInfo(info: ConnectionInfo) {
   return info.applicationProtocols.length > 0 ? { transportProtocol: info.transportProtocol as 'tls' | 'raw_buffer', applicationProtocols: [...info.applicationProtocols] } : undefined;
 }
 
-export class ExplicitProxy {
-  readonly server: Server;
+const BAD_TARGET = Buffer.from('bad proxy request target');
 
-  constructor(private readonly dispatch: OutboundDispatch, private readonly own: () => ListenerRuntime) {
-    this.server = createServer({ requireHostHeader: false }, (req, res) => this.onRequest(req, res));
-    this.server.keepAliveTimeout = 3_600_000;
-    this.server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      void this.onConnect(req, socket as Socket, head);
-    });
-    this.server.on('clientError', (_err, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
-    });
-  }
+export class ExplicitProxy implements Http1ServerHandler {
+  /**
+   * The proxy's own HTTP/1.1 codec, with Envoy's default header limit and node:http's timeouts;
+   * each request then meets the limits of the connection manager it is dispatched to. Upgrade
+   * requests are forwarded as ordinary requests (their hop-by-hop headers stop here); CONNECT
+   * opens a tunnel.
+   */
+  readonly http1 = new Http1Server(
+    {
+      maxHeaderBytes: 60 * 1024,
+      maxHeadersCount: 2000,
+      headersTimeoutMs: 60_000,
+      requestTimeoutMs: 300_000,
+      idleTimeoutMs: 3_600_000,
+      streamIdleTimeoutMs: 0,
+      upgradesAreRequests: true,
+    },
+    this,
+  );
+
+  constructor(private readonly dispatch: OutboundDispatch, private readonly own: () => ListenerRuntime) {}
 
   accept(socket: Socket): void {
-    this.server.emit('connection', socket);
+    this.http1.accept(socket);
   }
 
   private info(dest: OriginalDestination, applicationProtocols: string[]): ConnectionInfo {
@@ -67,8 +78,8 @@ export class ExplicitProxy {
     };
   }
 
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '/';
+  onRequest(req: Http1ServerRequest, res: Http1ServerResponse): void {
+    const url = req.url;
     let dest: OriginalDestination | undefined;
     let runtime: ListenerRuntime | undefined;
     if (url.startsWith('http://')) {
@@ -78,30 +89,36 @@ export class ExplicitProxy {
     } else {
       // Origin-form: someone spoke plain HTTP to the proxy port; its own chains decide.
       const local = req.socket.localPort ?? 0;
-      dest = parseTarget(req.headers.host ?? '', local) ?? { host: req.socket.localAddress ?? '127.0.0.1', port: local };
+      const host = req.headers.host;
+      dest = parseTarget(typeof host === 'string' ? host : '', local) ?? { host: req.socket.localAddress ?? '127.0.0.1', port: local };
       runtime = this.own();
     }
     if (!dest || !runtime) {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad proxy request target');
+      res.writeHead(400, { 'content-type': 'text/plain' }).end(BAD_TARGET);
       return;
     }
     const chain = selectFilterChain(runtime.listener, this.info(dest, [req.httpVersion === '1.0' ? 'http/1.0' : 'http/1.1']));
     if (!chain) {
       // No chain takes it: Envoy closes the connection.
-      res.socket?.destroy();
+      res.destroy();
       return;
     }
     const rt = runtime.chainRuntime(chain);
     const hcm = rt.kind === 'http' ? rt.hcm : runtime.httpForTcpChain(chain);
     if (!hcm) {
-      res.socket?.destroy();
+      res.destroy();
       return;
     }
     hcm.handle(req, res, dest);
   }
 
-  private async onConnect(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    const dest = parseTarget(req.url ?? '', 443);
+  /** Only CONNECT comes here: the explicit proxy serves Upgrade requests as ordinary ones. */
+  onUpgrade(req: Http1ServerRequest, socket: Duplex, head: Buffer): void {
+    void this.onConnect(req, socket as Socket, head);
+  }
+
+  private async onConnect(req: Http1ServerRequest, socket: Socket, head: Buffer): Promise<void> {
+    const dest = parseTarget(req.url, 443);
     const runtime = dest && this.dispatch.listenerFor(dest.host, dest.port);
     if (!dest || !runtime) {
       socket.end('HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');

@@ -216,6 +216,7 @@ export class ListenerManager implements OutboundDispatch {
   drain(): void {
     for (const b of this.bound.values()) {
       b.server.close();
+      b.explicitProxy?.http1.closeIdleConnections();
       b.runtime.drain();
       for (const r of b.retired) r.drain();
     }
@@ -228,7 +229,7 @@ export class ListenerManager implements OutboundDispatch {
       b.server.close();
       b.runtime.closeAll();
       for (const r of b.retired) r.closeAll();
-      b.explicitProxy?.server.closeAllConnections();
+      b.explicitProxy?.http1.closeAllConnections();
       for (const s of b.sockets) s.destroy();
     }
     for (const rt of this.virtual.values()) rt.closeAll();

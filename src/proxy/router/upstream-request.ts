@@ -99,7 +99,7 @@ export class UpstreamRequest implements AttemptOwner {
   }
 
   private bufferBody(): void {
-    const req = this.stream.req;
+    const req = this.stream.req.body;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -217,8 +217,7 @@ export class UpstreamRequest implements AttemptOwner {
       const pass = new PassThrough();
       if (this.prefix) for (const chunk of this.prefix) pass.write(chunk);
       this.prefix = undefined;
-      stream.req.pipe(pass);
-      stream.req.resume();
+      stream.req.body.pipe(pass);
       body = pass;
     } else body = this.body;
     c.dispatcherFor(host, stream.isHttp2).dispatch(
@@ -277,7 +276,7 @@ export class UpstreamRequest implements AttemptOwner {
     stream.responseHeaders = out;
     stream.responseCodeDetails = 'via_upstream';
     if (stream.res.destroyed) return;
-    stream.res.writeHead(status, out as Record<string, string | string[]>);
+    stream.res.writeHead(status, out);
   }
 
   /**

@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Http1Exchange, ExchangeCarrier } from './http1-exchange.js';
-import { HTTPParser, type NodeHttpParser } from './node-http-parser.js';
+import { HTTPParser, type NodeHttpParser } from './http1-parser.js';
 
 /** What a connection reports to its pool. */
 export interface ConnectionOwner {
@@ -32,6 +32,7 @@ const kOnHeaders = HTTPParser.kOnHeaders | 0;
 const kOnHeadersComplete = HTTPParser.kOnHeadersComplete | 0;
 const kOnBody = HTTPParser.kOnBody | 0;
 const kOnMessageComplete = HTTPParser.kOnMessageComplete | 0;
+const kOnExecute = HTTPParser.kOnExecute | 0;
 
 interface Parser extends NodeHttpParser {
   skiffConnection: Http1Connection;
@@ -148,11 +149,25 @@ function onMessageComplete(this: Parser): void {
   this.skiffConnection.onResponseComplete(trailers);
 }
 
-function closeParser(parser: NodeHttpParser): void {
+function onExecute(this: Parser, ret: number | Error): void {
+  if (typeof ret !== 'number') this.skiffConnection.onParseError(ret);
+}
+
+function closeParser(parser: NodeHttpParser, consumed: boolean): void {
+  if (consumed) parser.unconsume();
   parser.close();
 }
 
-type UpstreamSocket = Socket & { skiffConnection: Http1Connection };
+/** A stream handle node's parser can read from directly (a TCP or TLS socket's `_handle`). */
+interface StreamHandle {
+  isStreamBase?: boolean;
+  _consumed?: boolean;
+  reading?: boolean;
+  readStart(): number;
+  readStop(): number;
+}
+
+type UpstreamSocket = Socket & { skiffConnection: Http1Connection; _handle?: StreamHandle | null };
 
 function onSocketData(this: UpstreamSocket, chunk: Buffer): void {
   this.skiffConnection.onData(chunk);
@@ -175,6 +190,8 @@ function idleTimeoutFired(c: Http1Connection): void {
 
 export class Http1Connection implements ExchangeCarrier {
   private readonly parser: Parser;
+  /** The socket handle the parser reads directly, when it does. */
+  private readonly handle: StreamHandle | undefined;
   exchange: Http1Exchange | undefined;
   /** The request (head and body) is completely written. */
   private requestWritten = false;
@@ -207,7 +224,19 @@ export class Http1Connection implements ExchangeCarrier {
     this.parser = parser;
     (socket as UpstreamSocket).skiffConnection = this;
     socket.setNoDelay(true);
-    socket.on('data', onSocketData);
+    // As node:http's server reads requests: the parser reads the socket's handle in C++, with no
+    // 'data' event (and stream bookkeeping) per read. A socket without such a handle feeds it.
+    const handle = (socket as UpstreamSocket)._handle ?? undefined;
+    if (handle?.isStreamBase && !handle._consumed && socket.readableLength === 0) {
+      handle._consumed = true;
+      this.handle = handle;
+      parser[kOnExecute] = onExecute;
+      parser.consume(handle);
+      if (!handle.reading) {
+        handle.reading = true;
+        handle.readStart();
+      }
+    } else socket.on('data', onSocketData);
     socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
@@ -333,6 +362,10 @@ export class Http1Connection implements ExchangeCarrier {
     if (r instanceof Error) this.failExchange(protocolError(r));
   }
 
+  onParseError(err: Error): void {
+    this.failExchange(protocolError(err));
+  }
+
   /** Returns the parser's instruction: 0 parse the body, 1 no body follows, -1 stop. */
   onResponseHead(status: number, statusText: string, raw: string[], upgrade: boolean, shouldKeepAlive: boolean): number {
     const ex = this.exchange;
@@ -422,7 +455,7 @@ export class Http1Connection implements ExchangeCarrier {
     if (this.exchange && !this.exchange.done) this.exchange.fail(socketError('other side closed'));
     this.exchange = undefined;
     // The parser may be on the stack (close from inside a callback): free it once that unwinds.
-    setImmediate(closeParser, this.parser);
+    setImmediate(closeParser, this.parser, this.handle !== undefined);
     this.owner.onClosed(this);
   }
 
@@ -448,12 +481,22 @@ export class Http1Connection implements ExchangeCarrier {
 
   pauseReading(): void {
     this.readingPaused = true;
-    this.socket.pause();
+    const h = this.handle;
+    if (!h) this.socket.pause();
+    else if (h.reading) {
+      h.reading = false;
+      h.readStop();
+    }
   }
 
   resumeReading(): void {
     this.readingPaused = false;
-    this.socket.resume();
+    const h = this.handle;
+    if (!h) this.socket.resume();
+    else if (!h.reading && !this.closed) {
+      h.reading = true;
+      h.readStart();
+    }
   }
 
   // ---- idle keep-alive ----
