@@ -1,6 +1,7 @@
 // envoy.config.cluster.v3.Cluster: discovery type, load balancer, circuit breakers, outlier
 // detection and upstream connection settings.
 
+import { sharedValue } from './intern.js';
 import { compileLoadAssignment, type LoadAssignment } from './load-assignment.js';
 import { compileOutlierDetection, type OutlierDetectionConfig } from './outlier-detection.js';
 import { percent } from './percent.js';
@@ -160,18 +161,21 @@ export function compileCluster(value: unknown, path: string, sink: ErrorSink): C
     edsServiceName: eds?.string('service_name') || name,
     loadAssignment,
     connectTimeoutMs: r.durationMs('connect_timeout') ?? 5000,
-    lb,
-    circuitBreakers,
+    // Settings most clusters have alike are shared objects (1,000 clusters, one of each).
+    lb: sharedValue('lb', lb),
+    circuitBreakers: sharedValue('circuit_breakers', circuitBreakers),
     outlierDetection,
     protocol,
-    originalDst,
+    originalDst: sharedValue('original_dst', originalDst),
     dnsRefreshRateMs: r.durationMs('dns_refresh_rate') ?? 5000,
     cleanupIntervalMs: r.durationMs('cleanup_interval') ?? 5000,
     metadata: isObject(metadata) ? metadata : undefined,
     transportSocket: transportSocket ?? PLAINTEXT,
-    transportSocketMatches,
+    transportSocketMatches: transportSocketMatches.length > 0 ? transportSocketMatches : NO_TRANSPORT_SOCKET_MATCHES,
   };
 }
+
+const NO_TRANSPORT_SOCKET_MATCHES: readonly TransportSocketMatch[] = Object.freeze([]);
 
 function isIpLiteral(address: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(address) || address.includes(':');

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { compileCluster } from './cluster.js';
+import { sharedValue } from './intern.js';
 import { compileRouteConfiguration } from './route-configuration.js';
 import { compile } from './test-helpers.js';
 
@@ -31,4 +33,25 @@ test('an invalid part is reported at every path it appears, never shared', () =>
   const reported = errors.filter((e) => e.includes('unknown retry condition "sometimes"'));
   assert.equal(reported.length, 2);
   assert.notEqual(reported[0], reported[1]);
+});
+
+test('clusters with equal settings share them; a different setting gets its own object', () => {
+  const cluster = (name: string, maxRequests: number) => ({
+    name, type: 'STATIC', lb_policy: 'LEAST_REQUEST', circuit_breakers: { thresholds: [{ max_requests: maxRequests }] },
+    load_assignment: { cluster_name: name, endpoints: [{ locality: { zone: 'z1' }, lb_endpoints: [{ endpoint: { address: { socket_address: { address: '10.0.0.1', port_value: 80 } } } }] }] },
+  });
+  const [a, b, c] = [cluster('a', 10), cluster('b', 10), cluster('c', 11)].map((raw) => compile(compileCluster, raw).value!);
+  assert.equal(a!.lb, c!.lb);
+  assert.equal(a!.circuitBreakers, b!.circuitBreakers);
+  assert.notEqual(a!.circuitBreakers, c!.circuitBreakers);
+  assert.equal(c!.circuitBreakers.maxRequests, 11);
+  assert.equal(a!.loadAssignment!.endpoints[0]!.locality, c!.loadAssignment!.endpoints[0]!.locality);
+});
+
+test('sharedValue tells undefined, null and non-finite numbers apart', () => {
+  const base = sharedValue('t', { x: null as number | null | undefined });
+  assert.notEqual(sharedValue('t', { x: undefined }), base);
+  assert.notEqual(sharedValue('t', { x: Infinity }), base);
+  assert.equal(sharedValue('t', { x: null }), base);
+  assert.notEqual(sharedValue('u', { x: null }), base);
 });

@@ -27,6 +27,25 @@ export function interned<T extends object>(kind: string, raw: unknown, sink: Err
   return value;
 }
 
+/**
+ * `value`, or an equal live one of this kind. Only for plain data (primitives, and arrays and
+ * objects of them): it is keyed by its own JSON, with undefined and non-finite numbers spelled out.
+ */
+export function sharedValue<T extends object>(kind: string, value: T): T {
+  const key = `${kind}\u0001${JSON.stringify(value, dataKeyPart)}`;
+  const shared = live.get(key)?.deref();
+  if (shared !== undefined) return shared as T;
+  live.set(key, new WeakRef(value));
+  collected.register(value, key);
+  return value;
+}
+
+function dataKeyPart(_key: string, v: unknown): unknown {
+  if (v === undefined) return '\u0000undefined';
+  if (typeof v === 'number' && !Number.isFinite(v)) return `\u0000${v}`;
+  return v;
+}
+
 /** How many distinct parts are shared now (tests). */
 export function internedCount(): number {
   return live.size;

@@ -1,6 +1,7 @@
 // envoy.config.endpoint.v3.ClusterLoadAssignment: endpoints grouped by locality and priority.
 
 import { compileAddress } from './address.js';
+import { sharedValue } from './intern.js';
 import { ErrorSink, isObject, MessageReader } from './reader.js';
 
 export type HealthStatus = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED';
@@ -67,7 +68,7 @@ export function compileLoadAssignment(value: unknown, path: string, sink: ErrorS
     if (!lr) continue;
     if (lr.has('leds_cluster_locality_config')) lr.error('leds_cluster_locality_config', 'LEDS is not supported by the Skiff proxy');
     const loc = lr.message('locality', { fields: ['region', 'zone', 'sub_zone'] });
-    const locality: Locality = { region: loc?.string('region') ?? '', zone: loc?.string('zone') ?? '', subZone: loc?.string('sub_zone') ?? '' };
+    const locality: Locality = sharedValue('locality', { region: loc?.string('region') ?? '', zone: loc?.string('zone') ?? '', subZone: loc?.string('sub_zone') ?? '' });
     const priority = lr.int('priority', 0, 0, 128);
     const localityWeight = lr.has('load_balancing_weight') ? lr.int('load_balancing_weight', 1, 1) : undefined;
     for (const e of lr.list('lb_endpoints')) {
