@@ -22,6 +22,9 @@ const kOnExecute = HTTPParser.kOnExecute | 0;
 /** Responses written while earlier ones on the connection are unfinished are held up to this. */
 const QUEUED_BYTES_LIMIT = 64 * 1024;
 
+/** Pipelined requests in flight on one connection before reading pauses until some are answered. */
+const PIPELINE_LIMIT = 16;
+
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 const CONTINUE_TOKEN = /(?:^|\W)100-continue(?:$|\W)/i;
 
@@ -130,6 +133,8 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
   private refused = false;
   private closed = false;
   private readPaused = false;
+  /** Reading paused because PIPELINE_LIMIT requests await their responses. */
+  private pipelineFull = false;
   /** An Upgrade/CONNECT request whose head completed in the current parse. */
   private upgradeRequest: Http1ServerRequest | undefined;
   /** An ordinary request carried an Upgrade header: llhttp stops after it, the rest is re-parsed. */
@@ -237,7 +242,10 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
     }
     if (this.closing) return 0;
     const res = new Http1ServerResponse(this, req);
-    this.queue.push(res);
+    if (this.queue.push(res) >= PIPELINE_LIMIT) {
+      this.pipelineFull = true;
+      this.pauseReading();
+    }
     this.current = req;
     this.activity = true;
     if (req.expect !== undefined && major === 1 && minor === 1) {
@@ -420,6 +428,10 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
     if (res !== this.queue[0]) return;
     this.queue.shift();
     if (this.finishResponse(res)) return;
+    if (this.pipelineFull && this.queue.length < PIPELINE_LIMIT) {
+      this.pipelineFull = false;
+      this.resumeReading();
+    }
     // Responses that were written behind this one go out now, in order.
     while (this.queue.length > 0) {
       const next = this.queue[0]!;

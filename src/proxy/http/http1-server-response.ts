@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import type { HeaderMap } from '../config/request-view.js';
 import type { DownstreamResponse } from './downstream.js';
 import type { Http1ServerRequest } from './http1-server-request.js';
+import { INVALID_FIELD_VALUE as INVALID_VALUE, isFieldName } from '../upstream/http1-syntax.js';
 
 /** What a response needs from its connection. */
 export interface ResponseCarrier {
@@ -27,9 +28,6 @@ export interface ResponseObserver {
 /** Bodies up to this size are copied into one buffer with the head; larger ones go as a writev. */
 const COALESCE_LIMIT = 16 * 1024;
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Characters that would end a header line early (response splitting). */
-const INVALID_VALUE = /[\r\n\0]/;
 const CLOSE_TOKEN = /(?:^|,)\s*close\s*(?:,|$)/i;
 
 const statusLines: string[] = [];
@@ -101,7 +99,7 @@ export class Http1ServerResponse implements DownstreamResponse {
     let date = false;
     for (const name in headers) {
       const value = headers[name];
-      if (value === undefined || !TOKEN.test(name)) continue;
+      if (value === undefined || !isFieldName(name)) continue;
       switch (name.length) {
         case 4:
           if (name === 'date') date = true;
@@ -187,7 +185,7 @@ export class Http1ServerResponse implements DownstreamResponse {
     const t = this.trailers;
     if (!t) return '';
     let out = '';
-    for (const name in t) if (TOKEN.test(name)) out += headerLines(name, t[name]!);
+    for (const name in t) if (isFieldName(name)) out += headerLines(name, t[name]!);
     return out;
   }
 

@@ -11,6 +11,8 @@ export interface AttemptOwner {
   onAttemptStarted(attempt: UpstreamAttempt): void;
   onAttemptHeaders(attempt: UpstreamAttempt, status: number, headers: Record<string, string | string[]>): void;
   onAttemptData(attempt: UpstreamAttempt, chunk: Buffer): void;
+  /** The body pieces of one upstream read were delivered (only when `readEnds`). */
+  onAttemptReadEnd(attempt: UpstreamAttempt): void;
   onAttemptEnd(attempt: UpstreamAttempt, trailers: Record<string, string | string[]>): void;
   onAttemptError(attempt: UpstreamAttempt, failure: AttemptFailure, err: Error): void;
 }
@@ -41,6 +43,10 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
   /** The owner released this try's in-flight counts. */
   released = false;
   readonly startedAt = performance.now();
+  /** The pool reports the end of each read (our HTTP/1.1 pool does; undici's H2CClient does not). */
+  readEnds = false;
+  /** The pool hands over response headers without hop-by-hop ones (our HTTP/1.1 pool does). */
+  hopByHopStripped = false;
 
   constructor(
     private readonly owner: AttemptOwner,
@@ -62,6 +68,9 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
       return;
     }
     this.started = true;
+    const c = controller as { readEnds?: boolean; hopByHopStripped?: boolean };
+    this.readEnds = c.readEnds === true;
+    this.hopByHopStripped = c.hopByHopStripped === true;
     this.owner.onAttemptStarted(this);
   }
 
@@ -75,12 +84,16 @@ export class UpstreamAttempt implements Dispatcher.DispatchHandler {
     if (!this.discarded) this.owner.onAttemptData(this, chunk);
   }
 
+  onResponseReadEnd(): void {
+    if (!this.discarded) this.owner.onAttemptReadEnd(this);
+  }
+
   onResponseEnd(controller: DispatchController, trailers: Record<string, string | string[]>): void {
     if (this.discarded) return;
     // undici's HTTP/2 client hands node's trailer object where raw [name, value, ...] pairs are
     // expected, so the parsed trailers come out empty; read them from the raw form instead.
     const raw = (controller as { rawTrailers?: unknown }).rawTrailers;
-    if (Object.keys(trailers).length === 0 && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    if (raw && typeof raw === 'object' && !Array.isArray(raw) && Object.keys(trailers).length === 0) {
       const fixed: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v === 'string' || Array.isArray(v)) fixed[k] = v as string | string[];

@@ -266,7 +266,7 @@ export class UpstreamRequest implements AttemptOwner {
     const stream = this.stream;
     stream.upstreamServiceTimeMs = Math.round(performance.now() - a.startedAt);
     const out = headers as HeaderMap;
-    stripResponseHopByHop(out);
+    if (!a.hopByHopStripped) stripResponseHopByHop(out);
     const mx = stream.hcm.proxy.metadataExchange;
     if (mx && stream.hcm.direction !== 'INBOUND') stream.peer = mx.take(out);
     if (!stream.router.suppressEnvoyHeaders) out['x-envoy-upstream-service-time'] = String(stream.upstreamServiceTimeMs);
@@ -280,20 +280,25 @@ export class UpstreamRequest implements AttemptOwner {
   }
 
   /**
-   * The latest body chunk, held until the end of the current tick: a response whose body and end
-   * arrive together (most do) then goes out as one res.end(chunk) instead of write() plus end().
+   * The latest body chunk, held until the end of the upstream read that brought it (our HTTP/1.1
+   * pool says when that is; else the end of the tick): a response whose body and end arrive
+   * together (most do) then goes out as one res.end(chunk) instead of write() plus end().
    */
   private held: Buffer | undefined;
 
   onAttemptData(a: UpstreamAttempt, chunk: Buffer): void {
     if (a !== this.attempt || !this.committed || this.done) return;
     this.stream.bytesSent += chunk.length;
-    if (this.held === undefined) process.nextTick(flushHeldChunk, this);
-    else this.writeDownstream(this.held);
+    if (this.held !== undefined) this.writeDownstream(this.held);
+    else if (!a.readEnds) process.nextTick(flushHeldChunk, this);
     this.held = chunk;
   }
 
-  /** The tick ended without the response's end: the held chunk goes out now. */
+  onAttemptReadEnd(a: UpstreamAttempt): void {
+    if (a === this.attempt) this.flushHeld();
+  }
+
+  /** The read (or tick) ended without the response's end: the held chunk goes out now. */
   flushHeld(): void {
     const chunk = this.held;
     if (chunk === undefined) return;
@@ -321,7 +326,7 @@ export class UpstreamRequest implements AttemptOwner {
     const held = this.held;
     this.held = undefined;
     // HTTP/2 carries trailers natively (gRPC status lives there); HTTP/1.1 only when announced.
-    if (Object.keys(trailers).length > 0 && (this.stream.isHttp2 || res.getHeader('trailer') !== undefined)) {
+    if ((this.stream.isHttp2 || res.getHeader('trailer') !== undefined) && Object.keys(trailers).length > 0) {
       if (held) res.write(held);
       res.addTrailers(trailers);
       res.end();

@@ -27,6 +27,8 @@ export interface ConnectionLimits {
 /** Close this long before the upstream's announced keep-alive timeout, so a request never races its close (undici's default). */
 const KEEP_ALIVE_THRESHOLD_MS = 2000;
 const KEEP_ALIVE_TIMEOUT = /timeout=(\d+)/;
+/** The usual Connection header: it names no other header. */
+const KEEP_ALIVE_OR_CLOSE = /^\s*(?:keep-alive|close)\s*$/i;
 
 const kOnHeaders = HTTPParser.kOnHeaders | 0;
 const kOnHeadersComplete = HTTPParser.kOnHeadersComplete | 0;
@@ -64,6 +66,9 @@ function addHeader(out: Record<string, string | string[]>, name: string, value: 
   else existing.push(value);
 }
 
+/** The trailers of a response that has none (shared: handlers only read them). */
+export const NO_TRAILERS: Record<string, string | string[]> = Object.freeze({}) as Record<string, string | string[]>;
+
 /** A response head's end-to-end headers, and the hop-by-hop ones this connection acts on. */
 interface ResponseHead {
   headers: Record<string, string | string[]>;
@@ -73,8 +78,8 @@ interface ResponseHead {
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) end here: they are read for this connection's keep-alive
- * and never handed on, so the router's strip finds nothing to delete (a delete would turn the
- * object into a slow dictionary on every response).
+ * and never handed on, so the router need not strip them (the exchange says `hopByHopStripped`),
+ * and no `delete` turns the object into a slow dictionary on every response.
  */
 function responseHead(raw: readonly string[]): ResponseHead {
   const headers: Record<string, string | string[]> = {};
@@ -86,6 +91,9 @@ function responseHead(raw: readonly string[]): ResponseHead {
     switch (name.length) {
       case 2:
         if (name === 'te') continue;
+        break;
+      case 6:
+        if (name === 'expect') continue;
         break;
       case 7:
         if (name === 'upgrade') continue;
@@ -112,7 +120,7 @@ function responseHead(raw: readonly string[]): ResponseHead {
     }
     addHeader(headers, name, value);
   }
-  if (connection !== undefined) {
+  if (connection !== undefined && !KEEP_ALIVE_OR_CLOSE.test(connection)) {
     // Headers the Connection header names are this hop's too (but never the body's length).
     for (const token of connection.split(',')) {
       const name = token.trim().toLowerCase();
@@ -151,6 +159,7 @@ function onMessageComplete(this: Parser): void {
 
 function onExecute(this: Parser, ret: number | Error): void {
   if (typeof ret !== 'number') this.skiffConnection.onParseError(ret);
+  else this.skiffConnection.exchange?.endOfRead();
 }
 
 function closeParser(parser: NodeHttpParser, consumed: boolean): void {
@@ -203,7 +212,8 @@ export class Http1Connection implements ExchangeCarrier {
   private informational = false;
   private keepAliveMs: number;
   private idleTimer: NodeJS.Timeout | undefined;
-  private idleTimerMs = 0;
+  /** When the connection last became idle (performance.now()). */
+  private idleSince = 0;
   idle = false;
   closed = false;
 
@@ -360,6 +370,7 @@ export class Http1Connection implements ExchangeCarrier {
   onData(chunk: Buffer): void {
     const r = this.parser.execute(chunk);
     if (r instanceof Error) this.failExchange(protocolError(r));
+    else this.exchange?.endOfRead();
   }
 
   onParseError(err: Error): void {
@@ -409,7 +420,7 @@ export class Http1Connection implements ExchangeCarrier {
     }
     const ex = this.exchange;
     if (!ex) return;
-    ex.end(trailers.length > 0 ? headerObject(trailers) : {});
+    ex.end(trailers.length > 0 ? headerObject(trailers) : NO_TRAILERS);
     if (this.requestWritten) this.afterExchange();
     // else: the upstream answered before the request body was all sent; onBodyEnd finishes up.
   }
@@ -500,20 +511,27 @@ export class Http1Connection implements ExchangeCarrier {
   }
 
   // ---- idle keep-alive ----
+  /**
+   * The idle timer is armed once and not moved per request (re-inserting a timer costs more than
+   * the rest of a small exchange's bookkeeping): when it fires early it re-arms for the rest.
+   */
   private armIdleTimer(): void {
-    if (this.idleTimer && this.idleTimerMs === this.keepAliveMs) {
-      this.idleTimer.refresh();
-      return;
-    }
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimerMs = this.keepAliveMs;
+    this.idleSince = performance.now();
+    if (this.idleTimer) return;
     this.idleTimer = setTimeout(idleTimeoutFired, this.keepAliveMs, this);
     this.idleTimer.unref();
   }
 
   onIdleTimeout(): void {
-    // The timer is refreshed, not cleared, when the connection gets busy: only an idle one closes.
-    if (this.idle) this.socket.destroy();
+    this.idleTimer = undefined;
+    if (!this.idle || this.closed) return;
+    const left = this.idleSince + this.keepAliveMs - performance.now();
+    if (left <= 0) {
+      this.socket.destroy();
+      return;
+    }
+    this.idleTimer = setTimeout(idleTimeoutFired, left, this);
+    this.idleTimer.unref();
   }
 
   /** Closes now if idle, else once the exchange in flight completes. */

@@ -1,11 +1,17 @@
 // One request/response on the upstream HTTP/1.1 pool, and the controller its handler is given:
 // undici's dispatch protocol (onRequestStart, onResponseStart, onResponseData, onResponseEnd,
 // onResponseError), so the router's attempts speak to this pool and to undici's H2CClient alike.
+// One addition: after the body pieces of one socket read, a handler that has onResponseReadEnd
+// hears so (the controller says `readEnds`), so it can hold a piece until then and send it
+// together with the response's end when both came in the same read.
 
 import type { Dispatcher } from 'undici';
 import { buildRequestHead, type Http1Request, type Http1RequestHead } from './http1-request-head.js';
 
-type Handler = Dispatcher.DispatchHandler;
+type Handler = Dispatcher.DispatchHandler & {
+  /** The body pieces of one socket read have all been delivered (the response is not over). */
+  onResponseReadEnd?(controller: DispatchController): void;
+};
 /** The controller type the handler methods declare; an exchange stands in for it. */
 export type DispatchController = Parameters<NonNullable<Handler['onRequestStart']>>[0];
 
@@ -26,6 +32,12 @@ export class Http1Exchange {
   aborted = false;
   reason: Error | undefined;
   paused = false;
+  /** The controller reports the end of each read (onResponseReadEnd). */
+  readonly readEnds = true;
+  /** Response headers come without hop-by-hop headers (the connection read and dropped them). */
+  readonly hopByHopStripped = true;
+  /** Body was delivered since the last read ended. */
+  private unreported = false;
 
   constructor(
     readonly request: Http1Request,
@@ -74,7 +86,16 @@ export class Http1Exchange {
   }
 
   data(chunk: Buffer): void {
-    if (!this.done) this.handler.onResponseData?.(this.controller, chunk);
+    if (this.done) return;
+    this.unreported = true;
+    this.handler.onResponseData?.(this.controller, chunk);
+  }
+
+  /** The connection parsed all it read. */
+  endOfRead(): void {
+    if (!this.unreported || this.done) return;
+    this.unreported = false;
+    this.handler.onResponseReadEnd?.(this.controller);
   }
 
   end(trailers: Record<string, string | string[]>): void {

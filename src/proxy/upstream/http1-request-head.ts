@@ -3,6 +3,7 @@
 // Connection header (keep-alive unless the connection is retiring) and the body framing.
 
 import type { Readable } from 'node:stream';
+import { INVALID_FIELD_VALUE as INVALID_VALUE, isFieldName, isToken } from './http1-syntax.js';
 
 export interface Http1Request {
   method: string;
@@ -28,8 +29,6 @@ export class InvalidRequestError extends Error {
   readonly code = 'UND_ERR_INVALID_ARG';
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const INVALID_VALUE = /[\r\n\0]/;
 const INVALID_PATH = /[^\u0021-\u00ff]/;
 
 /** Headers the connection writes itself, or that belong to one connection only. */
@@ -47,7 +46,7 @@ function headerLine(name: string, value: string): string {
 /** `defaultHost` is the upstream's host:port, sent when the request carries no Host. */
 export function buildRequestHead(request: Http1Request, defaultHost: string): Http1RequestHead {
   const { method, path, headers } = request;
-  if (!TOKEN.test(method)) throw new InvalidRequestError('invalid request method');
+  if (!isToken(method)) throw new InvalidRequestError('invalid request method');
   if (path.charCodeAt(0) !== 47 /* / */ && path !== '*') throw new InvalidRequestError('path must start with a slash');
   if (INVALID_PATH.test(path)) throw new InvalidRequestError('invalid request path');
   let host = defaultHost;
@@ -67,7 +66,7 @@ export function buildRequestHead(request: Http1Request, defaultHost: string): Ht
       }
       continue;
     }
-    if (!TOKEN.test(name)) throw new InvalidRequestError(`invalid header name ${JSON.stringify(name)}`);
+    if (!isFieldName(name)) throw new InvalidRequestError(`invalid header name ${JSON.stringify(name)}`);
     if (typeof value === 'string') fields += headerLine(name, value);
     else for (let i = 0; i < value.length; i++) fields += headerLine(name, value[i]!);
   }
