@@ -55,3 +55,18 @@ test('sharedValue tells undefined, null and non-finite numbers apart', () => {
   assert.equal(sharedValue('t', { x: null }), base);
   assert.notEqual(sharedValue('u', { x: null }), base);
 });
+
+test('a virtual host sent in two route configurations at once compiles once; the table ends with the task', async () => {
+  const a = compile(compileRouteConfiguration, { name: '80', virtual_hosts: [vhost(1)] }).value!;
+  const b = compile(compileRouteConfiguration, { name: 'http_proxy', virtual_hosts: [vhost(1)] }).value!;
+  const withHeaders = compile(compileRouteConfiguration, {
+    name: 'other', virtual_hosts: [vhost(1)], request_headers_to_add: [{ header: { key: 'x-a', value: '1' } }],
+  }).value!;
+  assert.equal(a.virtualHosts[0], b.virtualHosts[0]);
+  assert.equal(b.exact.get('svc-1'), a.virtualHosts[0]);
+  assert.notEqual(withHeaders.virtualHosts[0], a.virtualHosts[0]);
+  await new Promise((resolve) => setImmediate(resolve));
+  const later = compile(compileRouteConfiguration, { name: '80', virtual_hosts: [vhost(1)] }).value!;
+  assert.notEqual(later.virtualHosts[0], a.virtualHosts[0]);
+  assert.deepEqual(later.virtualHosts[0]!.domains, ['svc-1']);
+});

@@ -46,6 +46,26 @@ function dataKeyPart(_key: string, v: unknown): unknown {
   return v;
 }
 
+/**
+ * Like `interned`, for large parts that are rarely equal to another one (a virtual host): they are
+ * shared only among resources compiled in the same task, an xDS response or a static config, and
+ * the table is dropped when the task ends, so no key (the part's whole JSON) stays resident.
+ */
+export function internedWhileCompiling<T extends object>(kind: string, raw: unknown, sink: ErrorSink, compile: () => T | undefined): T | undefined {
+  const key = `${kind}\u0000${JSON.stringify(raw)}`;
+  const shared = batch.get(key);
+  if (shared !== undefined) return shared as T;
+  const before = sink.count;
+  const value = compile();
+  if (value !== undefined && sink.count === before) {
+    if (batch.size === 0) setImmediate(() => batch.clear());
+    batch.set(key, value);
+  }
+  return value;
+}
+
+const batch = new Map<string, object>();
+
 /** How many distinct parts are shared now (tests). */
 export function internedCount(): number {
   return live.size;

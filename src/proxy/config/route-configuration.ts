@@ -2,9 +2,10 @@
 // exact, then suffix wildcards (`*.foo.com`, longest first), then prefix wildcards (`foo.*`,
 // longest first), then `*`. Domains may carry a port (`reviews:9080`) and match the Host as sent.
 
-import { compileHeaderMutation } from './header-mutation.js';
-import { compilePerFilterConfigs } from './per-filter-config.js';
-import { ErrorSink, MessageReader } from './reader.js';
+import { compileHeaderMutation, type HeaderMutation } from './header-mutation.js';
+import { internedWhileCompiling } from './intern.js';
+import { compilePerFilterConfigs, type PerFilterConfigs } from './per-filter-config.js';
+import { childPath, ErrorSink, MessageReader } from './reader.js';
 import type { RequestView } from './request-view.js';
 import { compileRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { compileRoute, type Route, type RouteScope } from './route.js';
@@ -88,57 +89,24 @@ export function compileRouteConfiguration(value: unknown, path: string, sink: Er
   const prefixes: WildcardEntry[] = [];
   let defaultVirtualHost: VirtualHost | undefined;
   const seenDomains = new Map<string, string>();
+  const context: ConfigContext = { requestHeaders, responseHeaders, mostSpecificWins, perFilterConfigs, mirrors: configMirrors };
+  // What a virtual host inherits from this configuration, as sent: part of its sharing key.
+  const contextKey = CONTEXT_FIELDS.map((f) => r.raw(f));
 
   for (const { value: vhValue, path: vhPath } of r.list('virtual_hosts')) {
-    const v = MessageReader.of(vhValue, vhPath, sink, VIRTUAL_HOST_SPEC);
-    if (!v) continue;
     const vhBefore = sink.count;
-    const vhName = v.string('name', { required: true }) ?? '';
-    for (const unsupported of ['matcher', 'rate_limits', 'cors', 'retry_policy_typed_config', 'hedge_policy']) {
-      if (v.has(unsupported)) v.error(unsupported, 'is not supported by the Skiff proxy');
-    }
-    const requireTls = v.enumValue('require_tls', ['NONE', 'EXTERNAL_ONLY', 'ALL'] as const, 'NONE');
-    v.bool('include_is_timeout_retry_header', false);
-    v.int('per_request_buffer_limit_bytes', 0, 0, 0xffffffff);
-    const domains = v.stringList('domains').map((d) => d.toLowerCase());
-    if (domains.length === 0) v.error('domains', 'must list at least one domain');
-    for (const [i, d] of domains.entries()) {
-      const where = `${v.at('domains')}[${i}]`;
-      if (!DOMAIN_RE.test(d)) sink.add(where, `invalid domain ${JSON.stringify(d)}: a wildcard may only be a whole leading or trailing *`);
+    // Equal virtual hosts under equal configuration-level settings compile once per xDS response:
+    // Istio sends a sidecar's services both in the port's route configuration and in `http_proxy`.
+    const vh = internedWhileCompiling('virtual_host', [contextKey, vhValue], sink, () => compileVirtualHost(vhValue, vhPath, sink, context));
+    if (!vh) continue;
+    for (const [i, d] of vh.domains.entries()) {
       const other = seenDomains.get(d);
-      if (other !== undefined) sink.add(where, `domain ${JSON.stringify(d)} is already used by virtual host ${JSON.stringify(other)}; domains must be unique`);
-      seenDomains.set(d, vhName);
-    }
-    let retryPolicy: RetryPolicy | undefined;
-    if (v.has('retry_policy')) retryPolicy = compileRetryPolicy(v.raw('retry_policy'), v.at('retry_policy'), sink);
-    const vhMirrors = compileMirrors(v, sink);
-    const vhFilterConfigs = compilePerFilterConfigs(v, 'typed_per_filter_config', sink);
-    const scope: RouteScope = {
-      virtualHost: {
-        name: vhName,
-        includeRequestAttemptCount: v.bool('include_request_attempt_count', false),
-        includeAttemptCountInResponse: v.bool('include_attempt_count_in_response', false),
-      },
-      routeConfigName: name,
-      requestHeaders: [compileHeaderMutation(v, 'request_headers_to_add', 'request_headers_to_remove', sink), requestHeaders],
-      responseHeaders: [compileHeaderMutation(v, 'response_headers_to_add', 'response_headers_to_remove', sink), responseHeaders],
-      mostSpecificWins,
-      retryPolicy,
-      mirrors: vhMirrors.length > 0 ? vhMirrors : configMirrors,
-      perFilterConfigs:
-        vhFilterConfigs.size === 0 ? perFilterConfigs
-        : perFilterConfigs.size === 0 ? vhFilterConfigs
-        : new Map([...perFilterConfigs, ...vhFilterConfigs]),
-    };
-    const routes: Route[] = [];
-    for (const rt of v.list('routes')) {
-      const compiled = compileRoute(rt.value, rt.path, sink, scope);
-      if (compiled) routes.push(compiled);
+      if (other !== undefined) sink.add(childPath(childPath(vhPath, 'domains'), i), `domain ${JSON.stringify(d)} is already used by virtual host ${JSON.stringify(other)}; domains must be unique`);
+      seenDomains.set(d, vh.name);
     }
     if (sink.count > vhBefore) continue;
-    const vh: VirtualHost = { name: vhName, domains, routes, requireTls };
     virtualHosts.push(vh);
-    for (const d of domains) {
+    for (const d of vh.domains) {
       if (d === '*') defaultVirtualHost = vh;
       else if (d.startsWith('*')) suffixes.push({ part: d.slice(1), virtualHost: vh });
       else if (d.endsWith('*')) prefixes.push({ part: d.slice(0, -1), virtualHost: vh });
@@ -160,6 +128,67 @@ export function compileRouteConfiguration(value: unknown, path: string, sink: Er
     ignorePortInHostMatching: r.bool('ignore_port_in_host_matching', false),
     internalOnlyHeaders,
   };
+}
+
+/** What the route configuration contributes to each of its routes. */
+interface ConfigContext {
+  readonly requestHeaders: HeaderMutation;
+  readonly responseHeaders: HeaderMutation;
+  readonly mostSpecificWins: boolean;
+  readonly perFilterConfigs: PerFilterConfigs;
+  readonly mirrors: readonly RequestMirrorPolicy[];
+}
+
+/** The RouteConfiguration fields ConfigContext is compiled from. */
+const CONTEXT_FIELDS = [
+  'request_headers_to_add', 'request_headers_to_remove', 'response_headers_to_add', 'response_headers_to_remove',
+  'most_specific_header_mutations_wins', 'typed_per_filter_config', 'request_mirror_policies',
+];
+
+/** One virtual host; whether its domains are unique across the configuration is checked by the caller. */
+function compileVirtualHost(vhValue: unknown, vhPath: string, sink: ErrorSink, context: ConfigContext): VirtualHost | undefined {
+  const v = MessageReader.of(vhValue, vhPath, sink, VIRTUAL_HOST_SPEC);
+  if (!v) return undefined;
+  const vhBefore = sink.count;
+  const vhName = v.string('name', { required: true }) ?? '';
+  for (const unsupported of ['matcher', 'rate_limits', 'cors', 'retry_policy_typed_config', 'hedge_policy']) {
+    if (v.has(unsupported)) v.error(unsupported, 'is not supported by the Skiff proxy');
+  }
+  const requireTls = v.enumValue('require_tls', ['NONE', 'EXTERNAL_ONLY', 'ALL'] as const, 'NONE');
+  v.bool('include_is_timeout_retry_header', false);
+  v.int('per_request_buffer_limit_bytes', 0, 0, 0xffffffff);
+  const domains = v.stringList('domains').map((d) => d.toLowerCase());
+  if (domains.length === 0) v.error('domains', 'must list at least one domain');
+  for (const [i, d] of domains.entries()) {
+    if (!DOMAIN_RE.test(d)) sink.add(`${v.at('domains')}[${i}]`, `invalid domain ${JSON.stringify(d)}: a wildcard may only be a whole leading or trailing *`);
+  }
+  let retryPolicy: RetryPolicy | undefined;
+  if (v.has('retry_policy')) retryPolicy = compileRetryPolicy(v.raw('retry_policy'), v.at('retry_policy'), sink);
+  const vhMirrors = compileMirrors(v, sink);
+  const vhFilterConfigs = compilePerFilterConfigs(v, 'typed_per_filter_config', sink);
+  const scope: RouteScope = {
+    virtualHost: {
+      name: vhName,
+      includeRequestAttemptCount: v.bool('include_request_attempt_count', false),
+      includeAttemptCountInResponse: v.bool('include_attempt_count_in_response', false),
+    },
+    requestHeaders: [compileHeaderMutation(v, 'request_headers_to_add', 'request_headers_to_remove', sink), context.requestHeaders],
+    responseHeaders: [compileHeaderMutation(v, 'response_headers_to_add', 'response_headers_to_remove', sink), context.responseHeaders],
+    mostSpecificWins: context.mostSpecificWins,
+    retryPolicy,
+    mirrors: vhMirrors.length > 0 ? vhMirrors : context.mirrors,
+    perFilterConfigs:
+      vhFilterConfigs.size === 0 ? context.perFilterConfigs
+      : context.perFilterConfigs.size === 0 ? vhFilterConfigs
+      : new Map([...context.perFilterConfigs, ...vhFilterConfigs]),
+  };
+  const routes: Route[] = [];
+  for (const rt of v.list('routes')) {
+    const compiled = compileRoute(rt.value, rt.path, sink, scope);
+    if (compiled) routes.push(compiled);
+  }
+  if (sink.count > vhBefore) return undefined;
+  return { name: vhName, domains, routes, requireTls };
 }
 
 function compileMirrors(r: MessageReader, sink: ErrorSink): RequestMirrorPolicy[] {

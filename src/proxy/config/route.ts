@@ -19,7 +19,6 @@ export interface VirtualHostInfo {
 /** What a route inherits from its virtual host and route configuration. */
 export interface RouteScope {
   readonly virtualHost: VirtualHostInfo;
-  readonly routeConfigName: string;
   /** Outer levels' mutations, innermost first: [virtual host, route configuration]. */
   readonly requestHeaders: readonly HeaderMutation[];
   readonly responseHeaders: readonly HeaderMutation[];
@@ -37,7 +36,6 @@ export interface Route {
   readonly redirect?: RedirectAction;
   readonly directResponse?: DirectResponseAction;
   readonly virtualHost: VirtualHostInfo;
-  readonly routeConfigName: string;
   /** Mutations in the order Envoy evaluates them (a later one wins on conflict). */
   readonly requestHeaders: readonly HeaderMutation[];
   readonly responseHeaders: readonly HeaderMutation[];
@@ -106,7 +104,6 @@ export function compileRoute(value: unknown, path: string, sink: ErrorSink, scop
     redirect,
     directResponse,
     virtualHost: scope.virtualHost,
-    routeConfigName: scope.routeConfigName,
     requestHeaders: orderMutations([own.request, ...scope.requestHeaders], scope.mostSpecificWins),
     responseHeaders: orderMutations([own.response, ...scope.responseHeaders], scope.mostSpecificWins),
     mostSpecificWins: scope.mostSpecificWins,
