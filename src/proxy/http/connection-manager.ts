@@ -39,10 +39,6 @@ interface HcmStats {
 /** Original destination of an h2c session's socket handed over by the explicit proxy (CONNECT tunnels). */
 const sessionDestination = new WeakMap<object, OriginalDestination>();
 
-function onConnectionClose(this: Duplex & { skiffHcm?: HttpConnectionManager }): void {
-  this.skiffHcm?.onConnectionClose();
-}
-
 export class HttpConnectionManager implements Http1ServerHandler {
   /** HTTP/1.1 connections, on the proxy's own codec. */
   readonly http1: Http1Server;
@@ -110,9 +106,10 @@ export class HttpConnectionManager implements Http1ServerHandler {
 
   private serve(socket: Duplex, http2: boolean, destination: OriginalDestination | undefined): void {
     this.stats.cxTotal.value++;
-    this.stats.cxActive.value++;
-    (socket as Duplex & { skiffHcm?: HttpConnectionManager }).skiffHcm = this;
-    socket.once('close', onConnectionClose);
+    const active = this.stats.cxActive;
+    active.value++;
+    // Per connection, not per request; a CONNECT tunnel's socket may be served by two managers in turn.
+    socket.once('close', () => active.value--);
     if (!http2) {
       this.http1.accept(socket, destination);
       return;
@@ -140,10 +137,6 @@ export class HttpConnectionManager implements Http1ServerHandler {
     });
     h2.on('sessionError', () => undefined);
     return h2;
-  }
-
-  onConnectionClose(): void {
-    this.stats.cxActive.value--;
   }
 
   // ---- Http1ServerHandler ----

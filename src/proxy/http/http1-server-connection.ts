@@ -369,6 +369,8 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
     if (!this.parserConsumes) return;
     this.parserConsumes = false;
     this.parser.unconsume();
+    // A CONNECT tunnel's inner connection is served by a codec again, which may consume it.
+    if (this.handle) this.handle._consumed = false;
   }
 
   // ---- flow control ----

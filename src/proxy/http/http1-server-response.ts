@@ -75,6 +75,8 @@ export class Http1ServerResponse implements DownstreamResponse {
   private head: string | undefined;
   private headSent = false;
   private hasLength = false;
+  /** The caller gave a Connection header (it is written as given). */
+  private connectionGiven = false;
   private chunked = false;
   /** The status allows a body and the request was not HEAD. */
   private bodyAllowed = true;
@@ -126,9 +128,9 @@ export class Http1ServerResponse implements DownstreamResponse {
     // of the request cannot be told apart from a next request.
     if (!req.complete) this.closeAfter = true;
     if (connection !== undefined) {
+      this.connectionGiven = true;
       if (CLOSE_TOKEN.test(connection)) this.closeAfter = true;
-    } else if (this.closeAfter) head += 'connection: close\r\n';
-    else if (req.httpVersion === '1.0') head += 'connection: keep-alive\r\n';
+    }
     this.head = head;
     return this;
   }
@@ -144,11 +146,14 @@ export class Http1ServerResponse implements DownstreamResponse {
       else if (this.request.httpVersion === '1.1') {
         head += 'transfer-encoding: chunked\r\n';
         this.chunked = true;
-      } else if (!this.closeAfter) {
+      } else {
         // An HTTP/1.0 client reads such a body until the connection closes.
         this.closeAfter = true;
-        head += 'connection: close\r\n';
       }
+    }
+    if (!this.connectionGiven) {
+      if (this.closeAfter) head += 'connection: close\r\n';
+      else if (this.request.httpVersion === '1.0') head += 'connection: keep-alive\r\n';
     }
     return `${head}\r\n`;
   }

@@ -141,16 +141,19 @@ test('a chunked request body streams to the handler; a response written in piece
   assert.ok(r.raw.endsWith('\r\n\r\n9\r\ngot abcde\r\n1\r\n!\r\n0\r\n\r\n'), JSON.stringify(r.raw));
 });
 
-test('HTTP/1.0: a body of unknown length is delimited by closing the connection', async () => {
-  const { port } = await serve((_req, res) => {
-    res.writeHead(200, {});
+test('HTTP/1.0: keep-alive is said when asked for; a body of unknown length is delimited by closing', async () => {
+  const { port } = await serve((req, res) => {
+    res.writeHead(200, req.url === '/known' ? { 'content-length': '5' } : {});
     res.write(Buffer.from('part'));
     res.end(Buffer.from('s'));
   });
-  const r = await exchange(port, ['GET / HTTP/1.0\r\n\r\n']);
-  assert.match(r.raw, /connection: close\r\n/);
-  assert.ok(r.raw.endsWith('\r\n\r\nparts'));
-  assert.ok(r.closed);
+  const known = await exchange(port, ['GET /known HTTP/1.0\r\nConnection: keep-alive\r\n\r\n'], { until: (raw) => raw.endsWith('parts') });
+  assert.deepEqual([...known.raw.matchAll(/connection: (\S+)\r\n/g)].map((m) => m[1]), ['keep-alive']);
+  assert.ok(!known.closed);
+  const unknown = await exchange(port, ['GET /unknown HTTP/1.0\r\nConnection: keep-alive\r\n\r\n']);
+  assert.deepEqual([...unknown.raw.matchAll(/connection: (\S+)\r\n/g)].map((m) => m[1]), ['close']);
+  assert.ok(unknown.raw.endsWith('\r\n\r\nparts'));
+  assert.ok(unknown.closed);
 });
 
 test('HEAD: headers as given, no body bytes, the connection stays usable', async () => {
