@@ -12,7 +12,6 @@ import { Http1ServerResponse, type ResponseCarrier } from './http1-server-respon
 import type { Http1Server } from './http1-server.js';
 import type { OriginalDestination } from './stream.js';
 
-const kOnMessageBegin = HTTPParser.kOnMessageBegin | 0;
 const kOnHeaders = HTTPParser.kOnHeaders | 0;
 const kOnHeadersComplete = HTTPParser.kOnHeadersComplete | 0;
 const kOnBody = HTTPParser.kOnBody | 0;
@@ -57,9 +56,6 @@ type ServedSocket = Duplex & {
 
 // Parser and socket callbacks are module functions (`this` is the parser or socket): no closures
 // per connection or request.
-function onMessageBegin(this: Parser): void {
-  this.owner.onMessageBegin();
-}
 function onHeaders(this: Parser, headers: string[], url: string): void {
   this.owner.onHeaders(headers, url);
 }
@@ -116,11 +112,15 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
   private earlyHeaders: string[] | undefined;
   private earlyHeaderCount = 0;
   private earlyUrl = '';
-  /** A request head is being read. */
-  private readingHead = false;
-  /** No request has begun yet: request_headers_timeout runs from the connection's start. */
+  /** Nothing was read yet: request_headers_timeout runs from the connection's start. */
   private fresh = true;
-  /** When the request being read began, for request_headers_timeout and request_timeout. */
+  private readonly connectedAt: number;
+  /**
+   * When the head now being read began, as a timeout check saw it (the parser itself times a
+   * head: no callback per request); for request_timeout, which runs from the request's start.
+   */
+  private headStart: number | undefined;
+  /** When the request whose body is being read began. */
   private messageStart: number;
   /** When the connection last had nothing in flight, for idle_timeout. */
   private idleSince: number;
@@ -147,6 +147,7 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
     readonly destination: OriginalDestination | undefined,
   ) {
     const now = server.now;
+    this.connectedAt = now;
     this.messageStart = now;
     this.idleSince = now;
     this.lastActivity = now;
@@ -154,7 +155,6 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
     // Strict parsing (no lenient flags) whatever NODE_OPTIONS says: lenient parsers smuggle requests.
     parser.initialize(HTTPParser.REQUEST, {}, server.options.maxHeaderBytes, HTTPParser.kLenientNone | 0);
     parser.owner = this;
-    parser[kOnMessageBegin] = onMessageBegin;
     parser[kOnHeaders] = onHeaders;
     parser[kOnHeadersComplete] = onHeadersComplete;
     parser[kOnBody] = onBody;
@@ -193,13 +193,6 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
     this.onExecuted(this.parser.execute(chunk), chunk);
   }
 
-  onMessageBegin(): void {
-    this.readingHead = true;
-    this.fresh = false;
-    // The server's coarse clock (set by each timeout check): no clock read per request.
-    this.messageStart = this.server.now;
-  }
-
   onHeaders(headers: string[], url: string): void {
     // Only what max_headers_count can use is kept; the rest is counted (max_request_headers_kb
     // bounds how much of it there can be).
@@ -211,7 +204,9 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
   }
 
   onHeadersComplete(major: number, minor: number, headers: string[] | undefined, method: number, url: string | undefined, upgrade: boolean, keepAlive: boolean): number {
-    this.readingHead = false;
+    // The server's coarse clock (set by each timeout check): no clock read per request.
+    this.messageStart = this.headStart ?? this.server.now;
+    this.headStart = undefined;
     let raw = headers ?? [];
     let count = raw.length >> 1;
     if (this.earlyHeaders) {
@@ -289,6 +284,7 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
       return;
     }
     this.activity = true;
+    this.fresh = false;
     const upgrade = this.upgradeRequest;
     if (upgrade) {
       this.upgradeRequest = undefined;
@@ -331,7 +327,7 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
   onEnd(): void {
     if (this.closed) return;
     // The client sent all it will: a request cut short is gone; answers in flight may still go out.
-    if (this.readingHead || this.current || !this.socket.writable) {
+    if (this.readingHead() || this.current || !this.socket.writable) {
       this.socket.destroy();
       return;
     }
@@ -518,29 +514,45 @@ export class Http1ServerConnection implements BodySource, ResponseCarrier {
       this.lastActivity = now;
     }
     const o = this.server.options;
+    const readingHead = this.readingHead();
+    if (readingHead) {
+      // The parser knows, to the microsecond, when the head it is reading began.
+      const elapsed = this.parser.duration();
+      this.headStart ??= now - elapsed;
+      if (o.headersTimeoutMs > 0 && elapsed >= o.headersTimeoutMs) {
+        this.refuse(REFUSAL.timeout);
+        return;
+      }
+    }
     now -= slack;
     const inFlight = this.queue.length > 0 || this.current !== undefined;
-    if (this.readingHead || this.fresh) {
-      if (o.headersTimeoutMs > 0 && now - this.messageStart >= o.headersTimeoutMs) {
-        this.refuse(REFUSAL.timeout);
-        return;
-      }
-    } else if (this.current && !(this.queue[this.queue.length - 1]?.started ?? false)) {
-      // request_timeout: the whole request must arrive in time, unless its response has begun.
-      if (o.requestTimeoutMs > 0 && now - this.messageStart >= o.requestTimeoutMs) {
-        this.refuse(REFUSAL.timeout);
-        return;
-      }
-    } else if (!inFlight) {
-      if (o.idleTimeoutMs > 0 && now - this.idleSince >= o.idleTimeoutMs) this.socket.destroy();
+    if (this.fresh) {
+      if (o.headersTimeoutMs > 0 && now - this.connectedAt >= o.headersTimeoutMs) this.refuse(REFUSAL.timeout);
       return;
+    }
+    if (!readingHead) {
+      if (this.current && !(this.queue[this.queue.length - 1]?.started ?? false)) {
+        // request_timeout: the whole request must arrive in time, unless its response has begun.
+        if (o.requestTimeoutMs > 0 && now - this.messageStart >= o.requestTimeoutMs) {
+          this.refuse(REFUSAL.timeout);
+          return;
+        }
+      } else if (!inFlight) {
+        if (o.idleTimeoutMs > 0 && now - this.idleSince >= o.idleTimeoutMs) this.socket.destroy();
+        return;
+      }
     }
     if (o.streamIdleTimeoutMs > 0 && now - this.lastActivity >= o.streamIdleTimeoutMs) this.socket.destroy();
   }
 
+  /** A request head is being read (bytes of it came; it is not complete). */
+  private readingHead(): boolean {
+    return !this.fresh && this.current === undefined && !this.parser.headersCompleted();
+  }
+
   /** No request in flight (drain closes such connections; a fresh one has sent nothing yet). */
   get idle(): boolean {
-    return this.queue.length === 0 && this.current === undefined && !this.readingHead;
+    return this.queue.length === 0 && this.current === undefined && !this.readingHead();
   }
 
   close(): void {

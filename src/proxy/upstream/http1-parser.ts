@@ -24,6 +24,10 @@ export interface NodeHttpParser {
   unconsume(): void;
   /** The buffer being parsed, from inside kOnExecute (a copy). */
   getCurrentBuffer(): Buffer;
+  /** The head of the message being parsed is complete (true between messages too). */
+  headersCompleted(): boolean;
+  /** Milliseconds since the message being parsed began; 0 once its head is complete. */
+  duration(): number;
   [slot: number]: unknown;
 }
 
@@ -31,7 +35,6 @@ export interface NodeHttpParserBinding {
   new (): NodeHttpParser;
   readonly REQUEST: number;
   readonly RESPONSE: number;
-  readonly kOnMessageBegin: number;
   readonly kOnHeaders: number;
   readonly kOnHeadersComplete: number;
   readonly kOnBody: number;
@@ -51,7 +54,8 @@ function loadCommon(): { HTTPParser: NodeHttpParserBinding; methods: readonly st
   const binding = common.HTTPParser;
   if (
     typeof binding !== 'function' || typeof binding.RESPONSE !== 'number' || typeof binding.kOnHeadersComplete !== 'number' ||
-    typeof binding.kOnExecute !== 'number' || typeof binding.kOnMessageBegin !== 'number' || !Array.isArray(common.methods)
+    typeof binding.kOnExecute !== 'number' || typeof binding.prototype.duration !== 'function' ||
+    typeof binding.prototype.headersCompleted !== 'function' || !Array.isArray(common.methods)
   ) {
     throw new Error(`node ${process.version} does not expose its HTTP parser (_http_common.HTTPParser), which the Skiff proxy's HTTP/1.1 codec needs`);
   }
