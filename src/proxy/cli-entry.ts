@@ -8,8 +8,7 @@
 // commander definition (src/cli/commands/proxy.ts) prints the help and the errors. The checks of
 // the values themselves, and running the proxy, are here and shared with that command.
 
-// The node id format is Istio's, shared with the control plane; that module imports nothing.
-import { parseNodeId } from '../control-plane/model/proxy.js';
+import { parseNodeId } from '../xds/node-id.js';
 
 export interface ProxyFlags {
   role: string;
