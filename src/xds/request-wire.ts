@@ -6,6 +6,8 @@
 // a frozen list's bytes are kept by its identity. Requests carrying a node, an error_detail or
 // resource locators are not ACKs: these return undefined and the caller takes the general codec.
 
+import { varintLength, writeVarint } from './wire-varint.js';
+
 /** Field numbers of envoy.service.discovery.v3.DiscoveryRequest. */
 const FIELD = { versionInfo: 1, node: 2, resourceNames: 3, typeUrl: 4, responseNonce: 5, errorDetail: 6, resourceLocators: 7 } as const;
 const WIRE_LEN = 2;
@@ -109,24 +111,6 @@ export function readAck(bytes: Uint8Array): AckFields | undefined {
     type_url: typeUrl,
     response_nonce: nonce,
   };
-}
-
-function varintLength(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len += 1;
-  }
-  return len;
-}
-
-function writeVarint(buf: Buffer, pos: number, n: number): number {
-  while (n >= 0x80) {
-    buf[pos++] = (n & 0x7f) | 0x80;
-    n = Math.floor(n / 128);
-  }
-  buf[pos++] = n;
-  return pos;
 }
 
 const encodedNames = new WeakMap<readonly string[], Buffer>();

@@ -6,6 +6,7 @@
 
 import { XdsCodecError } from './codec-error.js';
 import type { PackedAny } from './json-types.js';
+import { varintLength, writeVarint } from './wire-varint.js';
 
 /** Wire type 2 (length-delimited) tags of the fields written here. */
 const TAG = {
@@ -19,14 +20,6 @@ const TAG = {
   controlPlaneIdentifier: (1 << 3) | 2,
 } as const;
 
-function varintLength(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len += 1;
-  }
-  return len;
-}
 
 class WireWriter {
   readonly buf: Buffer;
@@ -37,11 +30,7 @@ class WireWriter {
   }
 
   varint(n: number): void {
-    while (n >= 0x80) {
-      this.buf[this.pos++] = (n & 0x7f) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    this.buf[this.pos++] = n;
+    this.pos = writeVarint(this.buf, this.pos, n);
   }
 
   bytes(tag: number, data: Uint8Array): void {

@@ -5,7 +5,7 @@
 // here. Upgrade and CONNECT requests hand the socket over to the handler.
 
 import type { Duplex } from 'node:stream';
-import { HTTPParser, HTTP_METHODS, type NodeHttpParser } from '../upstream/http1-parser.js';
+import { HTTPParser, HTTP_METHODS, type NodeHttpParser, type StreamHandle } from '../upstream/http1-parser.js';
 import { readRequestHead } from './http1-request-headers.js';
 import { Http1ServerRequest, type BodySource } from './http1-server-request.js';
 import { Http1ServerResponse, type ResponseCarrier } from './http1-server-response.js';
@@ -39,14 +39,6 @@ interface Parser extends NodeHttpParser {
   owner: Http1ServerConnection;
 }
 
-/** A stream handle node's parser can read from directly (a TCP or TLS socket's `_handle`). */
-interface StreamHandle {
-  isStreamBase?: boolean;
-  _consumed?: boolean;
-  reading?: boolean;
-  readStart(): number;
-  readStop(): number;
-}
 
 type ServedSocket = Duplex & {
   _handle?: StreamHandle | null;

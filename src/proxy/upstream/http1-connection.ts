@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Http1Exchange, ExchangeCarrier } from './http1-exchange.js';
-import { HTTPParser, type NodeHttpParser } from './http1-parser.js';
+import { HTTPParser, type NodeHttpParser, type StreamHandle } from './http1-parser.js';
 
 /** What a connection reports to its pool. */
 export interface ConnectionOwner {
@@ -167,14 +167,6 @@ function closeParser(parser: NodeHttpParser, consumed: boolean): void {
   parser.close();
 }
 
-/** A stream handle node's parser can read from directly (a TCP or TLS socket's `_handle`). */
-interface StreamHandle {
-  isStreamBase?: boolean;
-  _consumed?: boolean;
-  reading?: boolean;
-  readStart(): number;
-  readStop(): number;
-}
 
 type UpstreamSocket = Socket & { skiffConnection: Http1Connection; _handle?: StreamHandle | null };
 

@@ -31,6 +31,15 @@ export interface NodeHttpParser {
   [slot: number]: unknown;
 }
 
+/** A stream handle node's parser can read from directly (a TCP or TLS socket's `_handle`). */
+export interface StreamHandle {
+  isStreamBase?: boolean;
+  _consumed?: boolean;
+  reading?: boolean;
+  readStart(): number;
+  readStop(): number;
+}
+
 export interface NodeHttpParserBinding {
   new (): NodeHttpParser;
   readonly REQUEST: number;
