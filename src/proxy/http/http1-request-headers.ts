@@ -6,6 +6,7 @@
 // mode (a `delete` turns it into a slow dictionary for the rest of the request).
 
 import type { HeaderMap } from '../config/request-view.js';
+import { HopByHop, hopByHopField } from '../upstream/http1-syntax.js';
 
 /** What the head says about the connection and framing, besides the end-to-end headers. */
 export interface RequestHeadFacts {
@@ -55,46 +56,27 @@ export function readRequestHead(raw: readonly string[], limit: number, out: Requ
   for (let i = 0; i < end; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
-    switch (name.length) {
-      case 2:
-        if (name === 'te') {
-          te = te === undefined ? value : `${te}, ${value}`;
-          continue;
-        }
+    switch (hopByHopField(name)) {
+      case 0:
+        add(headers, name, value);
         break;
-      case 6:
-        if (name === 'expect') {
-          out.expect = value;
-          continue;
-        }
+      case HopByHop.te:
+        te = te === undefined ? value : `${te}, ${value}`;
         break;
-      case 7:
-        if (name === 'upgrade') {
-          out.upgrade = value;
-          continue;
-        }
+      case HopByHop.expect:
+        out.expect = value;
         break;
-      case 10:
-        if (name === 'connection') {
-          connection = connection === undefined ? value : `${connection}, ${value}`;
-          continue;
-        }
-        if (name === 'keep-alive') continue;
+      case HopByHop.upgrade:
+        out.upgrade = value;
         break;
-      case 14:
-        if (name === 'http2-settings') continue;
+      case HopByHop.connection:
+        connection = connection === undefined ? value : `${connection}, ${value}`;
         break;
-      case 16:
-        if (name === 'proxy-connection') continue;
+      case HopByHop.transferEncoding:
+        out.transferEncoding = true;
         break;
-      case 17:
-        if (name === 'transfer-encoding') {
-          out.transferEncoding = true;
-          continue;
-        }
-        break;
+      // keep-alive, http2-settings, proxy-connection: this hop's only, and nothing here needs them.
     }
-    add(headers, name, value);
   }
   // "te: trailers" is the one TE value that may travel upstream (gRPC needs it).
   if (te !== undefined && hasTrailersToken(te)) headers.te = 'trailers';

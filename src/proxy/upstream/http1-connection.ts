@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Http1Exchange, ExchangeCarrier } from './http1-exchange.js';
 import { HTTPParser, type NodeHttpParser, type StreamHandle } from './http1-parser.js';
+import { HopByHop, hopByHopField } from './http1-syntax.js';
 
 /** What a connection reports to its pool. */
 export interface ConnectionOwner {
@@ -88,37 +89,19 @@ function responseHead(raw: readonly string[]): ResponseHead {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
-    switch (name.length) {
-      case 2:
-        if (name === 'te') continue;
+    switch (hopByHopField(name)) {
+      case 0:
+        addHeader(headers, name, value);
         break;
-      case 6:
-        if (name === 'expect') continue;
+      case HopByHop.connection:
+        connection = connection === undefined ? value : `${connection}, ${value}`;
         break;
-      case 7:
-        if (name === 'upgrade') continue;
+      case HopByHop.keepAlive:
+        keepAlive = value;
         break;
-      case 10:
-        if (name === 'connection') {
-          connection = connection === undefined ? value : `${connection}, ${value}`;
-          continue;
-        }
-        if (name === 'keep-alive') {
-          keepAlive = value;
-          continue;
-        }
-        break;
-      case 14:
-        if (name === 'http2-settings') continue;
-        break;
-      case 16:
-        if (name === 'proxy-connection') continue;
-        break;
-      case 17:
-        if (name === 'transfer-encoding') continue;
-        break;
+      // te, expect, upgrade, http2-settings, proxy-connection, transfer-encoding: this hop's only
+      // (llhttp already framed the body).
     }
-    addHeader(headers, name, value);
   }
   if (connection !== undefined && !KEEP_ALIVE_OR_CLOSE.test(connection)) {
     // Headers the Connection header names are this hop's too (but never the body's length).
