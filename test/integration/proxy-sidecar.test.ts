@@ -224,6 +224,26 @@ test('CONNECT to a TCP destination without a listener is tunnelled through the p
   assert.deepEqual(proxy.accessLog, ['tcp PassthroughCluster 4 4 -\n']);
 });
 
+/**
+ * A raw CONNECT through the http_proxy listener: sends `send` once the 200 arrives (if given) and
+ * returns everything read up to and including `until`.
+ */
+async function rawConnect(target: string, until: string, send?: string): Promise<string> {
+  const socket = connect(httpProxyPort, '127.0.0.1');
+  await new Promise<void>((r) => socket.once('connect', () => r()));
+  socket.write(`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\n\r\n`);
+  const reply = await new Promise<string>((resolve) => {
+    let buf = '';
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString();
+      if (buf.endsWith(until)) resolve(buf);
+      else if (send !== undefined && buf.endsWith('\r\n\r\n')) socket.write(send);
+    });
+  });
+  socket.destroy();
+  return reply;
+}
+
 test('the inbound listener fronts the local app', async () => {
   const res = await httpGet(inboundPort, '/productpage', { headers: { host: 'productpage:9080' } });
   assert.equal(res.status, 200);
@@ -245,49 +265,17 @@ test('the http_proxy listener serves HTTP inside CONNECT and tunnels other bytes
   } finally {
     await agent.close();
   }
-  const socket = connect(httpProxyPort, '127.0.0.1');
-  await new Promise<void>((r) => socket.once('connect', () => r()));
-  socket.write(`CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\nhost: 127.0.0.1:${echoPort}\r\n\r\n`);
-  const reply = await new Promise<string>((resolve) => {
-    let buf = '';
-    socket.on('data', (c: Buffer) => {
-      buf += c.toString();
-      if (buf.endsWith('\u0001raw')) resolve(buf);
-      else if (buf.endsWith('\r\n\r\n')) socket.write('\u0001raw');
-    });
-  });
-  socket.destroy();
+  const reply = await rawConnect(`127.0.0.1:${echoPort}`, '\u0001raw', '\u0001raw');
   assert.equal(reply, 'HTTP/1.1 200 Connection established\r\n\r\n\u0001raw');
 });
 
 test('CONNECT to a TCP service goes through its outbound tcp_proxy listener', async () => {
-  const socket = connect(httpProxyPort, '127.0.0.1');
-  await new Promise<void>((r) => socket.once('connect', () => r()));
-  socket.write('CONNECT mysql:3306 HTTP/1.1\r\nhost: mysql:3306\r\n\r\n');
-  const reply = await new Promise<string>((resolve) => {
-    let buf = '';
-    socket.on('data', (c: Buffer) => {
-      buf += c.toString();
-      if (buf.endsWith('\u0002sql')) resolve(buf);
-      else if (buf.endsWith('\r\n\r\n')) socket.write('\u0002sql');
-    });
-  });
-  socket.destroy();
+  const reply = await rawConnect('mysql:3306', '\u0002sql', '\u0002sql');
   assert.equal(reply, 'HTTP/1.1 200 Connection established\r\n\r\n\u0002sql');
 });
 
 test('CONNECT to a TCP service does not wait for the client to speak first', async () => {
-  const socket = connect(httpProxyPort, '127.0.0.1');
-  await new Promise<void>((r) => socket.once('connect', () => r()));
-  socket.write('CONNECT mysql:3306 HTTP/1.1\r\nhost: mysql:3306\r\n\r\n');
-  const reply = await new Promise<string>((resolve) => {
-    let buf = '';
-    socket.on('data', (c: Buffer) => {
-      buf += c.toString();
-      if (buf.endsWith('\u0003hello')) resolve(buf);
-    });
-  });
-  socket.destroy();
+  const reply = await rawConnect('mysql:3306', '\u0003hello');
   assert.equal(reply, 'HTTP/1.1 200 Connection established\r\n\r\n\u0003hello');
 });
 
