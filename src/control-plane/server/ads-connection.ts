@@ -85,6 +85,13 @@ function internNames(names: readonly string[]): readonly string[] {
   return list;
 }
 
+/** Whether every name of `part` is in `whole` (EDS subscriptions run to thousands of names). */
+function isSubset(part: readonly string[], whole: readonly string[]): boolean {
+  if (part.length > whole.length) return false;
+  const all = new Set(whole);
+  return part.every((n) => all.has(n));
+}
+
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
@@ -114,11 +121,6 @@ export class AdsConnection {
   handleRequest(request: DiscoveryRequest, now: Date = new Date()): RequestDecision {
     const typeUrl = request.type_url;
     const watch = this.watches.get(typeUrl);
-    const requested = request.resource_names;
-    const repeated = watch !== undefined && requested === watch.requested;
-    const names = repeated ? watch.names : normalizeNames(requested);
-    const explicitWildcard = !repeated && names.includes('*');
-
     if (request.error_detail) {
       // Envoy keeps running the version in version_info; a NACK never changes subscriptions.
       const nack: XdsNack = {
@@ -131,6 +133,11 @@ export class AdsConnection {
       if (watch) watch.lastNack = nack;
       return { kind: 'nack', nack };
     }
+
+    const requested = request.resource_names;
+    const repeated = watch !== undefined && requested === watch.requested;
+    const names = repeated ? watch.names : normalizeNames(requested);
+    const explicitWildcard = !repeated && names.includes('*');
 
     if (!watch) {
       this.watches.set(typeUrl, {
@@ -165,7 +172,7 @@ export class AdsConnection {
     }
     // Istio's rule: for a type that is not wildcard-capable (EDS, RDS, SDS), a subscription that
     // only lost names needs no response; the proxy already has every resource it still wants.
-    if (!WILDCARD_TYPES.has(typeUrl) && !watch.wildcard && !wasWildcard && watch.names.every((n) => before.includes(n))) {
+    if (!WILDCARD_TYPES.has(typeUrl) && !watch.wildcard && !wasWildcard && isSubset(watch.names, before)) {
       return { kind: 'ack', nonce: request.response_nonce };
     }
     return { kind: 'respond', reason: 'names changed' };
